@@ -1,0 +1,48 @@
+"""Shared fixtures: every test database holds the demo ledger, loaded once per run.
+
+Tests run inside a transaction that is rolled back, so the demo is the same for each test.
+"""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import translation
+
+from reports.demo import load_demo
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo(password=settings.DEMO_PASSWORD)
+
+
+@pytest.fixture
+def user(db):
+    """Returns the demo user with this name: canbo, lanhdao, canbo.hp or admin."""
+
+    def get(username: str):
+        return get_user_model().objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def login(client, user):
+    def as_user(username: str):
+        client.force_login(user(username))
+        return client
+
+    return as_user
+
+
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def vietnamese():
+    with translation.override("vi"):
+        yield

@@ -1,0 +1,279 @@
+"""Party members, their dated ledger of events, and outstanding candidates.
+
+`Member.organization`, `status`, `admitted_on` and `official_on` are derived from the events and
+changed only by `members.services`. Each `MemberEvent` carries the member's organization and
+status *after* it and the date the next event ended it (`ended_on`), so that "who was a member
+of these organizations on day D" is one indexed range query:
+`date <= D < ended_on (or ended_on is null)`.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from config.db import choices_constraint
+from organizations.models import Enterprise, PartyOrganization
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Position(models.TextChoices):
+    MANAGER = "manager", _("Manager")
+    UNION_OFFICER = "union_officer", _("Trade union officer")
+    YOUTH_OFFICER = "youth_officer", _("Youth union officer")
+    TECHNICAL = "technical", _("Technical staff")
+    WORKER = "worker", _("Worker")
+
+
+class Status(models.TextChoices):
+    PROBATIONARY = "probationary", _("Probationary member")
+    OFFICIAL = "official", _("Official member")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+    DIED = "died", _("Died")
+    STRUCK_OFF = "struck_off", _("Struck off")
+    EXPELLED = "expelled", _("Expelled")
+    LEFT = "left", _("Left the Party")
+
+
+ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL)
+
+
+class MemberQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Members whose current organization is in the user's subtree."""
+        return self.filter(organization__in=PartyOrganization.objects.for_user(user))
+
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+
+class Member(models.Model):
+    """A Party member. Identity fields are entered; organization and status are derived."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=50, blank=True, default="Kinh")
+    education = models.CharField(_("general education"), max_length=50, blank=True)
+    position = models.CharField(
+        _("position in the enterprise"), max_length=16, choices=Position.choices, blank=True
+    )
+    card_number = models.CharField(_("Party card number"), max_length=20, blank=True)
+    national_id = models.CharField(_("national ID number"), max_length=12, blank=True)
+    organization = models.ForeignKey(
+        PartyOrganization,
+        models.PROTECT,
+        related_name="members",
+        verbose_name=_("Party organization"),
+        editable=False,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, editable=False, db_index=True
+    )
+    admitted_on = models.DateField(_("admitted on"), null=True, blank=True, editable=False)
+    official_on = models.DateField(_("official on"), null=True, blank=True, editable=False)
+
+    objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Party member")
+        verbose_name_plural = _("Party members")
+        ordering = ["full_name", "pk"]
+        indexes = [models.Index(fields=["organization", "status"])]
+        constraints = [
+            choices_constraint("gender", Gender, "member_gender_valid"),
+            choices_constraint("status", Status, "member_status_valid"),
+            models.CheckConstraint(
+                condition=Q(position="") | Q(position__in=Position.values),
+                name="member_position_valid",
+                violation_error_message=_("A value outside the allowed choices was given."),
+            ),
+            models.UniqueConstraint(
+                fields=["card_number"],
+                condition=~Q(card_number=""),
+                name="member_unique_card_number",
+                violation_error_message=_("Another member already has this Party card number."),
+            ),
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=~Q(national_id=""),
+                name="member_unique_national_id",
+                violation_error_message=_("Another member already has this national ID number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(official_on__isnull=True)
+                | Q(admitted_on__isnull=True)
+                | Q(official_on__gt=models.F("admitted_on")),
+                name="member_official_after_admission",
+                violation_error_message=_("Official membership must come after admission."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class MemberEventQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(organization__in=PartyOrganization.objects.for_user(user))
+
+    def current_on(self, day):
+        """The event that describes each member's state on `day` (one per member at most)."""
+        return self.filter(date__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+    def between(self, start, end):
+        """Events dated after `start` up to and including `end`."""
+        return self.filter(date__gt=start, date__lte=end)
+
+
+class MemberEventKind(models.TextChoices):
+    ADMITTED = "admitted", _("Admitted")
+    MADE_OFFICIAL = "made_official", _("Made official")
+    TRANSFERRED_IN = "transferred_in", _("Transferred in")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+    DIED = "died", _("Died")
+    STRUCK_OFF = "struck_off", _("Struck off")
+    EXPELLED = "expelled", _("Expelled")
+    LEFT = "left", _("Left the Party")
+
+
+class MemberEvent(models.Model):
+    """One dated change in a member's life in the Party: the ledger the member counts follow."""
+
+    Kind = MemberEventKind
+
+    REMOVAL_KINDS = (Kind.DIED, Kind.STRUCK_OFF, Kind.EXPELLED, Kind.LEFT)
+
+    member = models.ForeignKey(
+        Member, models.PROTECT, related_name="events", verbose_name=_("Party member")
+    )
+    kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    organization = models.ForeignKey(
+        PartyOrganization,
+        models.PROTECT,
+        related_name="member_events",
+        verbose_name=_("Party organization"),
+    )
+    status_after = models.CharField(_("status after"), max_length=16, choices=Status.choices)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, editable=False)
+    other_unit = models.CharField(
+        _("from / to unit"),
+        max_length=255,
+        blank=True,
+        help_text=_("Where a transferred member came from or went to."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = MemberEventQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member event")
+        verbose_name_plural = _("member events")
+        ordering = ["date", "pk"]
+        indexes = [
+            models.Index(fields=["organization", "date"]),
+            models.Index(fields=["kind", "date"]),
+            models.Index(fields=["member", "date"]),
+        ]
+        constraints = [
+            choices_constraint("kind", MemberEventKind, "memberevent_kind_valid"),
+            choices_constraint("status_after", Status, "memberevent_status_after_valid"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("date")),
+                name="memberevent_ends_after_it_starts",
+                violation_error_message=_("An event cannot end before its date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.member} {self.date:%d/%m/%Y}"
+
+
+class CandidateQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(organization__in=PartyOrganization.objects.for_user(user))
+
+
+class Verification(models.TextChoices):
+    PENDING = "pending", _("Not yet verified")
+    IN_PROGRESS = "in_progress", _("Verification in progress")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Not approved")
+
+
+class Candidate(models.Model):
+    """An outstanding candidate (quần chúng ưu tú) on the way to admission."""
+
+    Verification = Verification
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    national_id = models.CharField(_("national ID number"), max_length=12, blank=True)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidates",
+        verbose_name=_("enterprise"),
+    )
+    organization = models.ForeignKey(
+        PartyOrganization,
+        models.PROTECT,
+        related_name="candidates",
+        verbose_name=_("Party organization"),
+    )
+    introduced_by = models.ForeignKey(
+        "unions.MassOrganization",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidates",
+        verbose_name=_("introduced by"),
+    )
+    awareness_class_on = models.DateField(
+        _("Party awareness class attended on"), null=True, blank=True
+    )
+    verification = models.CharField(
+        _("background verification"),
+        max_length=16,
+        choices=Verification.choices,
+        default=Verification.PENDING,
+    )
+    member = models.OneToOneField(
+        Member,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidate",
+        verbose_name=_("member once admitted"),
+        editable=False,
+    )
+
+    objects = CandidateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outstanding candidate")
+        verbose_name_plural = _("outstanding candidates")
+        ordering = ["full_name", "pk"]
+        constraints = [
+            choices_constraint("gender", Gender, "candidate_gender_valid"),
+            choices_constraint("verification", Verification, "candidate_verification_valid"),
+        ]
+
+    def __str__(self):
+        return self.full_name

@@ -1,0 +1,372 @@
+"""Workflows of a member's life in the Party: admit, make official, transfer in and out,
+remove (died, struck off, expelled, left).
+
+Each runs in one transaction, validates before it writes, appends a `MemberEvent` (closing the
+previous one with `ended_on`) and keeps the member's derived organization and status in step.
+Messages are translated: Vietnamese by default, English when the user chose it.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from config.dates import add_months, validate_not_future
+from members.models import ACTIVE_STATUSES, Candidate, Member, MemberEvent, Status
+from organizations.models import PartyOrganization
+
+PROBATION_MONTHS = 12
+MINIMUM_AGE = 18
+MEMBER_ORGANIZATION_KINDS = (
+    PartyOrganization.Kind.GRASSROOTS_COMMITTEE,
+    PartyOrganization.Kind.GRASSROOTS_CELL,
+    PartyOrganization.Kind.SUBORDINATE_CELL,
+)
+REMOVAL_STATUS = {
+    MemberEvent.Kind.DIED: Status.DIED,
+    MemberEvent.Kind.STRUCK_OFF: Status.STRUCK_OFF,
+    MemberEvent.Kind.EXPELLED: Status.EXPELLED,
+    MemberEvent.Kind.LEFT: Status.LEFT,
+}
+
+
+def _format(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _check_organization(organization: PartyOrganization, day: datetime.date) -> None:
+    if organization.kind not in MEMBER_ORGANIZATION_KINDS:
+        raise ValidationError(
+            {"organization": _("Members belong to a grassroots organization or a cell.")},
+            code="organization_kind",
+        )
+    if not (organization.is_active and organization.existed_on(day)):
+        raise ValidationError(
+            {
+                "organization": _("%(name)s did not exist on %(date)s.")
+                % {"name": organization.name, "date": _format(day)}
+            },
+            code="organization_not_existing",
+        )
+
+
+def _check_person(
+    *,
+    full_name: str,
+    gender: str,
+    birth_date,
+    card_number: str,
+    national_id: str,
+    on: datetime.date,
+    exclude_pk=None,
+) -> None:
+    errors = {}
+    if not full_name.strip():
+        errors["full_name"] = _("Enter the member's full name.")
+    if gender not in ("male", "female"):
+        errors["gender"] = _("Choose a gender.")
+    if birth_date is not None and add_months(birth_date, 12 * MINIMUM_AGE) > on:
+        errors["birth_date"] = _("A member must be at least %(age)d years old.") % {
+            "age": MINIMUM_AGE
+        }
+    if national_id and not (national_id.isdigit() and len(national_id) in (9, 12)):
+        errors["national_id"] = _("A national ID number has 9 or 12 digits.")
+    others = Member.objects.exclude(pk=exclude_pk)
+    # The messages name no one: the other record may belong to another committee.
+    if card_number and others.filter(card_number=card_number).exists():
+        errors["card_number"] = _("A member with this Party card number is already on record.")
+    if national_id and others.filter(national_id=national_id).exists():
+        errors["national_id"] = _("A member with this national ID number is already on record.")
+    if errors:
+        raise ValidationError(errors, code="invalid_person")
+
+
+def _lock_active(member: Member, day: datetime.date) -> Member:
+    """Re-read the member under a row lock and check that an event on `day` may be added."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    validate_not_future(day)
+    if member.status not in ACTIVE_STATUSES:
+        raise ValidationError(
+            _("%(name)s is no longer an active member (%(status)s).")
+            % {"name": member.full_name, "status": member.get_status_display()},
+            code="member_inactive",
+        )
+    last = member.events.order_by("-date", "-pk").first()
+    if last is not None and day < last.date:
+        raise ValidationError(
+            {
+                "date": _("The date must not be before the member's last event (%(date)s).")
+                % {"date": _format(last.date)}
+            },
+            code="date_before_last_event",
+        )
+    return member
+
+
+def _append_event(
+    member: Member,
+    *,
+    kind: str,
+    date: datetime.date,
+    organization,
+    status_after,
+    decision_number: str = "",
+    other_unit: str = "",
+    note: str = "",
+) -> MemberEvent:
+    """Close the member's current event, add the new one and update the derived fields."""
+    MemberEvent.objects.filter(member=member, ended_on__isnull=True).update(ended_on=date)
+    event = MemberEvent.objects.create(
+        member=member,
+        kind=kind,
+        date=date,
+        organization=organization,
+        status_after=status_after,
+        decision_number=decision_number,
+        other_unit=other_unit,
+        note=note,
+    )
+    member.organization = organization
+    member.status = status_after
+    member.save(update_fields=["organization", "status", "admitted_on", "official_on"])
+    return event
+
+
+def _create_member(**fields) -> Member:
+    try:
+        # A savepoint, so that a concurrent duplicate leaves the outer transaction usable.
+        with transaction.atomic():
+            return Member.objects.create(**fields)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("A member with this Party card number or national ID number is already on record."),
+            code="duplicate_person",
+        ) from exc
+
+
+@transaction.atomic
+def member_admit(
+    *,
+    organization: PartyOrganization,
+    date: datetime.date,
+    full_name: str,
+    gender: str,
+    birth_date: datetime.date | None = None,
+    decision_number: str = "",
+    ethnicity: str = "Kinh",
+    education: str = "",
+    position: str = "",
+    card_number: str = "",
+    national_id: str = "",
+    candidate: Candidate | None = None,
+) -> Member:
+    """Admit a new member (kết nạp): a probationary member from `date`.
+
+    The same person (card number or national ID) cannot be admitted twice. When `candidate`
+    is given, the candidate is linked to the new member.
+    """
+    validate_not_future(date)
+    _check_organization(organization, date)
+    _check_person(
+        full_name=full_name,
+        gender=gender,
+        birth_date=birth_date,
+        card_number=card_number,
+        national_id=national_id,
+        on=date,
+    )
+    if candidate is not None and candidate.member_id is not None:
+        raise ValidationError(
+            _("This candidate has already been admitted."), code="candidate_admitted"
+        )
+    member = _create_member(
+        full_name=full_name.strip(),
+        gender=gender,
+        birth_date=birth_date,
+        ethnicity=ethnicity,
+        education=education,
+        position=position,
+        card_number=card_number,
+        national_id=national_id,
+        organization=organization,
+        status=Status.PROBATIONARY,
+        admitted_on=date,
+    )
+    _append_event(
+        member,
+        kind=MemberEvent.Kind.ADMITTED,
+        date=date,
+        organization=organization,
+        status_after=Status.PROBATIONARY,
+        decision_number=decision_number,
+    )
+    if candidate is not None:
+        candidate.member = member
+        candidate.save(update_fields=["member"])
+    return member
+
+
+@transaction.atomic
+def member_make_official(
+    *, member: Member, date: datetime.date, decision_number: str = ""
+) -> MemberEvent:
+    """Make a probationary member official (chuyển đảng chính thức) after 12 months' probation."""
+    member = _lock_active(member, date)
+    if member.status != Status.PROBATIONARY:
+        raise ValidationError(
+            _("%(name)s is already an official member.") % {"name": member.full_name},
+            code="already_official",
+        )
+    due = add_months(member.admitted_on, PROBATION_MONTHS)
+    if date < due:
+        raise ValidationError(
+            {
+                "date": _(
+                    "Official membership comes no earlier than %(date)s, 12 months after admission."
+                )
+                % {"date": _format(due)}
+            },
+            code="probation_not_over",
+        )
+    member.official_on = date
+    return _append_event(
+        member,
+        kind=MemberEvent.Kind.MADE_OFFICIAL,
+        date=date,
+        organization=member.organization,
+        status_after=Status.OFFICIAL,
+        decision_number=decision_number,
+    )
+
+
+@transaction.atomic
+def member_transfer_in(
+    *,
+    organization: PartyOrganization,
+    date: datetime.date,
+    full_name: str,
+    gender: str,
+    status: str = Status.OFFICIAL,
+    admitted_on: datetime.date | None = None,
+    from_unit: str = "",
+    decision_number: str = "",
+    birth_date: datetime.date | None = None,
+    ethnicity: str = "Kinh",
+    education: str = "",
+    position: str = "",
+    card_number: str = "",
+    national_id: str = "",
+) -> Member:
+    """Receive a member from outside the portal's records (chuyển sinh hoạt đến).
+
+    A person who was transferred out earlier and comes back keeps their record.
+    """
+    validate_not_future(date)
+    _check_organization(organization, date)
+    if status not in ACTIVE_STATUSES:
+        raise ValidationError({"status": _("Choose probationary or official.")}, code="status")
+    if status == Status.PROBATIONARY and admitted_on is None:
+        raise ValidationError(
+            {"admitted_on": _("Enter the admission date of a probationary member.")},
+            code="required",
+        )
+    if admitted_on is not None and admitted_on > date:
+        raise ValidationError(
+            {"admitted_on": _("The admission date cannot be after the transfer.")}, code="order"
+        )
+    returning = None
+    if national_id:
+        returning = (
+            Member.objects.filter(national_id=national_id, status=Status.TRANSFERRED_OUT)
+            .select_for_update()
+            .first()
+        )
+    if returning is not None:
+        last = returning.events.order_by("-date", "-pk").first()
+        if date < last.date:
+            raise ValidationError(
+                {
+                    "date": _("The date must not be before the member's last event (%(date)s).")
+                    % {"date": _format(last.date)}
+                },
+                code="date_before_last_event",
+            )
+        _check_person(
+            full_name=full_name,
+            gender=gender,
+            birth_date=birth_date,
+            card_number=card_number,
+            national_id=national_id,
+            on=date,
+            exclude_pk=returning.pk,
+        )
+        member = returning
+    else:
+        _check_person(
+            full_name=full_name,
+            gender=gender,
+            birth_date=birth_date,
+            card_number=card_number,
+            national_id=national_id,
+            on=date,
+        )
+        member = _create_member(
+            full_name=full_name.strip(),
+            gender=gender,
+            birth_date=birth_date,
+            ethnicity=ethnicity,
+            education=education,
+            position=position,
+            card_number=card_number,
+            national_id=national_id,
+            organization=organization,
+            status=status,
+            admitted_on=admitted_on,
+        )
+    _append_event(
+        member,
+        kind=MemberEvent.Kind.TRANSFERRED_IN,
+        date=date,
+        organization=organization,
+        status_after=status,
+        decision_number=decision_number,
+        other_unit=from_unit.strip(),
+    )
+    return member
+
+
+@transaction.atomic
+def member_transfer_out(
+    *, member: Member, date: datetime.date, to_unit: str = "", decision_number: str = ""
+) -> MemberEvent:
+    """Transfer a member to a committee outside the portal's records (chuyển sinh hoạt đi)."""
+    member = _lock_active(member, date)
+    return _append_event(
+        member,
+        kind=MemberEvent.Kind.TRANSFERRED_OUT,
+        date=date,
+        organization=member.organization,
+        status_after=Status.TRANSFERRED_OUT,
+        decision_number=decision_number,
+        other_unit=to_unit.strip(),
+    )
+
+
+@transaction.atomic
+def member_remove(
+    *, member: Member, kind: str, date: datetime.date, decision_number: str = "", note: str = ""
+) -> MemberEvent:
+    """Record that a member died, was struck off, was expelled or left the Party."""
+    if kind not in REMOVAL_STATUS:
+        raise ValidationError({"kind": _("Choose a reason for the removal.")}, code="kind")
+    member = _lock_active(member, date)
+    return _append_event(
+        member,
+        kind=kind,
+        date=date,
+        organization=member.organization,
+        status_after=REMOVAL_STATUS[kind],
+        decision_number=decision_number,
+        note=note,
+    )

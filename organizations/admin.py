@@ -1,0 +1,61 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Profile, Zone
+
+
+@admin.register(Zone)
+class ZoneAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "province"]
+    list_filter = ["kind", "province"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "zone", "ownership", "investor_country", "workforce"]
+    list_filter = ["ownership", "zone"]
+    search_fields = ["name"]
+    list_select_related = ["zone"]
+
+
+class OrganizationEventInline(admin.TabularInline):
+    model = OrganizationEvent
+    fk_name = "organization"
+    extra = 0
+    can_delete = False
+    fields = ["kind", "date", "decision_number", "parent", "previous_parent", "other_unit"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        # Tree changes go through the services (establish, move, dissolve...), never raw rows.
+        return False
+
+
+@admin.register(PartyOrganization)
+class PartyOrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "parent", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["enterprise"]
+    readonly_fields = ["parent", "path", "is_active"]
+    inlines = [OrganizationEventInline]
+
+
+@admin.register(OrganizationEvent)
+class OrganizationEventAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "kind", "date", "decision_number", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["organization__code", "organization__name", "decision_number"]
+    list_select_related = ["organization", "parent"]
+    date_hierarchy = "date"
+    raw_id_fields = ["organization", "parent", "previous_parent"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "committee", "role"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "committee__code"]
+    autocomplete_fields = ["committee"]

@@ -1,0 +1,57 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config.dates import today
+from organizations.models import PartyOrganization
+
+
+class GrowthForm(forms.Form):
+    """Committee and the two dates of the growth table; committees limited to the user's scope."""
+
+    committee = forms.ModelChoiceField(
+        label=_("Committee"), queryset=PartyOrganization.objects.none(), to_field_name="code"
+    )
+    base = forms.DateField(label=_("Base date"))
+    as_of = forms.DateField(label=_("As of"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = PartyOrganization.objects.for_user(user).committees()
+
+    def clean(self):
+        cleaned = super().clean()
+        base, as_of = cleaned.get("base"), cleaned.get("as_of")
+        if base and as_of:
+            if base >= as_of:
+                self.add_error("as_of", _("The as-of date must come after the base date."))
+            if as_of > today():
+                self.add_error("as_of", _("The as-of date cannot be in the future."))
+        return cleaned
+
+
+def quick_periods(committee: PartyOrganization, founded: datetime.date | None):
+    """Named periods offered as one-click links: since founding, this and last term, this year."""
+    day = today()
+    periods = []
+    if founded:
+        periods.append((_("Since founding"), founded, day))
+    # A term Y1–Y2 covers the years after the congress year up to Y2: 31/12/Y1 to 31/12/Y2.
+    term_start = 2020 + (day.year - 2021) // 5 * 5
+    periods.append(
+        (
+            _("This term (%(start)d–%(end)d)") % {"start": term_start, "end": term_start + 5},
+            datetime.date(term_start, 12, 31),
+            min(day, datetime.date(term_start + 5, 12, 31)),
+        )
+    )
+    periods.append(
+        (
+            _("Last term (%(start)d–%(end)d)") % {"start": term_start - 5, "end": term_start},
+            datetime.date(term_start - 5, 12, 31),
+            datetime.date(term_start, 12, 31),
+        )
+    )
+    periods.append((_("This year"), datetime.date(day.year - 1, 12, 31), day))
+    return [(label, base, as_of) for label, base, as_of in periods if base < as_of]

@@ -1,0 +1,141 @@
+"""Imported yearly figures and targets: what the reports compare the ledger with."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from config.db import choices_constraint
+from organizations.models import PartyOrganization
+
+
+class Metric(models.TextChoices):
+    """The figures the portal reports; stock metrics are values on a date, flows over a period."""
+
+    PARTY_ORGANIZATIONS = "party_organizations", _("Party organizations")
+    GRASSROOTS_ORGANIZATIONS = "grassroots_organizations", _("Grassroots Party organizations")
+    SUBORDINATE_CELLS = "subordinate_cells", _("Subordinate cells")
+    PARTY_MEMBERS = "party_members", _("Party members")
+    PROBATIONARY_MEMBERS = "probationary_members", _("Probationary members")
+    TRADE_UNIONS = "trade_unions", _("Grassroots trade unions")
+    TRADE_UNION_MEMBERS = "trade_union_members", _("Trade union members")
+    YOUTH_UNIONS = "youth_unions", _("Grassroots youth unions")
+    YOUTH_UNION_MEMBERS = "youth_union_members", _("Youth union members")
+    ORGANIZATIONS_ESTABLISHED = "organizations_established", _("Organizations established")
+    ORGANIZATIONS_RECEIVED = "organizations_received", _("Organizations received")
+    MEMBERS_ADMITTED = "members_admitted", _("Members admitted")
+
+
+class YearlyFigureQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(committee__in=PartyOrganization.objects.for_user(user))
+
+
+class FigureSource(models.TextChoices):
+    IMPORTED = "imported", _("Imported")
+    COMPUTED = "computed", _("Computed from the ledger")
+
+
+class YearlyFigure(models.Model):
+    """A figure reported for a committee on a date: imported from a spreadsheet or computed.
+
+    Stock metrics are values on `as_of`; flow metrics are totals from 1 January of that year
+    up to `as_of`.
+    """
+
+    Source = FigureSource
+
+    committee = models.ForeignKey(
+        PartyOrganization,
+        models.PROTECT,
+        related_name="yearly_figures",
+        verbose_name=_("committee"),
+    )
+    as_of = models.DateField(_("as of"))
+    metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices)
+    value = models.PositiveIntegerField(_("value"))
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.IMPORTED
+    )
+
+    objects = YearlyFigureQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("yearly figure")
+        verbose_name_plural = _("yearly figures")
+        ordering = ["committee", "as_of", "metric"]
+        constraints = [
+            choices_constraint("metric", Metric, "yearlyfigure_metric_valid"),
+            choices_constraint("source", FigureSource, "yearlyfigure_source_valid"),
+            models.UniqueConstraint(
+                fields=["committee", "as_of", "metric"],
+                name="yearlyfigure_unique",
+                violation_error_message=_("This committee already has this figure on this date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.committee.code} {self.as_of:%d/%m/%Y} {self.metric}={self.value}"
+
+
+class TargetQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(committee__in=PartyOrganization.objects.for_user(user))
+
+
+class TargetKind(models.TextChoices):
+    PLAN = "plan", _("Yearly plan")
+    CONGRESS = "congress", _("Congress resolution")
+    SUPPLEMENTARY = "supplementary", _("Supplementary plan")
+
+
+class Target(models.Model):
+    """A target for a year (start year == end year) or a term such as 2020-2025."""
+
+    Kind = TargetKind
+
+    committee = models.ForeignKey(
+        PartyOrganization, models.PROTECT, related_name="targets", verbose_name=_("committee")
+    )
+    start_year = models.PositiveSmallIntegerField(_("from year"))
+    end_year = models.PositiveSmallIntegerField(_("to year"))
+    metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PLAN)
+    value = models.PositiveIntegerField(_("target"))
+
+    objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["committee", "start_year", "metric"]
+        constraints = [
+            choices_constraint("metric", Metric, "target_metric_valid"),
+            choices_constraint("kind", TargetKind, "target_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="target_period_ordered",
+                violation_error_message=_("A term cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "start_year", "end_year", "metric", "kind"],
+                name="target_unique",
+                violation_error_message=_("This target already exists."),
+            ),
+        ]
+
+    def __str__(self):
+        period = (
+            str(self.start_year)
+            if self.start_year == self.end_year
+            else f"{self.start_year}-{self.end_year}"
+        )
+        return f"{self.committee.code} {period} {self.metric}: {self.value}"
+
+    @property
+    def period_label(self) -> str:
+        if self.start_year == self.end_year:
+            return str(self.start_year)
+        return f"{self.start_year}–{self.end_year}"

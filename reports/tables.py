@@ -1,0 +1,22 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+
+class GrowthTable(tables.Table):
+    label = tables.Column(verbose_name=_("Figure"), orderable=False)
+    base_value = tables.Column(verbose_name=_("At the base date"), accessor="base__value")
+    value = tables.Column(verbose_name=_("At the as-of date"), accessor="now__value")
+    change = tables.Column(verbose_name=_("Change"))
+    change_pct = tables.TemplateColumn(
+        "{% if value is not None %}{% if value > 0 %}+{% endif %}{{ value }}%{% endif %}",
+        verbose_name=_("Change %"),
+    )
+    multiple = tables.TemplateColumn(
+        "{% if value is not None %}×{{ value }}{% endif %}", verbose_name=_("Multiple")
+    )
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "table table-sm table-striped align-middle", "id": "growth-table"}
+        row_attrs = {"data-metric": lambda record: record.metric}
+        empty_text = _("No figures.")
