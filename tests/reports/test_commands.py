@@ -1,0 +1,107 @@
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def growth_csv(**options):
+    out = io.StringIO()
+    call_command("growth_report", format="csv", stdout=out, **options)
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+def test_growth_report_csv_since_founding():
+    rows = growth_csv(committee="HN-KCNCX", base="2012-06-19", as_of="2022-05-31")
+    assert list(rows[0]) == [
+        "metric",
+        "base_date",
+        "base_value",
+        "as_of",
+        "value",
+        "change",
+        "change_pct",
+        "multiple",
+    ]
+    by_metric = {row["metric"]: row for row in rows}
+    assert list(by_metric) == [
+        "party_organizations",
+        "party_members",
+        "trade_unions",
+        "trade_union_members",
+        "youth_unions",
+        "youth_union_members",
+    ]
+    assert by_metric["party_organizations"]["multiple"] == "19.2"
+    assert by_metric["party_members"]["multiple"] == "5.35"
+    assert by_metric["party_members"]["change_pct"] == "435.5"
+    assert by_metric["party_organizations"]["change"] == "91"
+
+
+def test_growth_report_end_of_2020():
+    rows = growth_csv(committee="HN-KCNCX", base="2012-06-19", as_of="2020-12-31")
+    by_metric = {row["metric"]: row for row in rows}
+    assert by_metric["party_organizations"]["value"] == "92"
+    assert by_metric["party_members"]["value"] == "1208"
+
+
+def test_growth_report_table_format():
+    out = io.StringIO()
+    call_command(
+        "growth_report", committee="HN-KCNCX", base="2012-06-19", as_of="2022-05-31", stdout=out
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == [
+        "metric",
+        "base_date",
+        "base_value",
+        "as_of",
+        "value",
+        "change",
+        "change_pct",
+        "multiple",
+    ]
+    assert lines[1].split()[-1] == "19.2"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"committee": "NOPE", "base": "2012-06-19", "as_of": "2022-05-31"}, "Unknown committee"),
+        ({"committee": "HN-KCNCX", "base": "2012-13-19", "as_of": "2022-05-31"}, "Not a date"),
+        (
+            {"committee": "HN-KCNCX", "base": "2022-05-31", "as_of": "2012-06-19"},
+            "must come before",
+        ),
+    ],
+)
+def test_growth_report_refuses_bad_input(options, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("growth_report", **options)
+
+
+def test_growth_report_exits_1_with_one_line(capfd):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "growth_report",
+            "--committee",
+            "NOPE",
+            "--base",
+            "2012-06-19",
+            "--as-of",
+            "2022-05-31",
+        ],
+        capture_output=True,
+        text=True,
+        env={"DEBUG": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "Unknown committee" in result.stderr

@@ -1,0 +1,34 @@
+"""The Vietnamese catalogue is complete and its compiled form is up to date."""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES"
+
+
+def test_every_message_has_a_vietnamese_translation():
+    po = polib.pofile(str(CATALOGUE / "django.po"))
+    assert len(po) > 100
+    assert [entry.msgid for entry in po.untranslated_entries()] == []
+    assert [entry.msgid for entry in po.fuzzy_entries()] == []
+
+
+def test_compiled_catalogue_matches_the_source():
+    po = polib.pofile(str(CATALOGUE / "django.po"))
+    mo = polib.mofile(str(CATALOGUE / "django.mo"))
+    compiled = {entry.msgid: entry.msgstr for entry in mo if entry.msgid}
+    source = {entry.msgid: entry.msgstr for entry in po.translated_entries()}
+    assert compiled == source, "run `make messages`"
+
+
+def test_placeholders_survive_translation():
+    import re
+
+    po = polib.pofile(str(CATALOGUE / "django.po"))
+    placeholder = re.compile(r"%\(\w+\)[sd]")
+    for entry in po.translated_entries():
+        assert sorted(placeholder.findall(entry.msgid)) == sorted(
+            placeholder.findall(entry.msgstr)
+        ), entry.msgid
