@@ -31,12 +31,15 @@ class GrowthForm(forms.Form):
         return cleaned
 
 
-def quick_periods(committee: PartyOrganization, founded: datetime.date | None):
+def quick_periods(committee: PartyOrganization):
     """Named periods offered as one-click links: since founding, this and last term, this year."""
     day = today()
     periods = []
+    founded, records_begin = committee.founded_on(), committee.records_begin_on()
     if founded:
         periods.append((_("Since founding"), founded, day))
+    if records_begin and records_begin != founded:
+        periods.append((_("Since the records begin"), records_begin, day))
     # A term Y1–Y2 covers the years after the congress year up to Y2: 31/12/Y1 to 31/12/Y2.
     term_start = 2020 + (day.year - 2021) // 5 * 5
     periods.append(

@@ -1,18 +1,25 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
+
 
 class GrowthTable(tables.Table):
     label = tables.Column(verbose_name=_("Figure"), orderable=False)
-    base_value = tables.Column(verbose_name=_("At the base date"), accessor="base__value")
-    value = tables.Column(verbose_name=_("At the as-of date"), accessor="now__value")
-    change = tables.Column(verbose_name=_("Change"))
+    base_value = tables.Column(
+        verbose_name=_("At the base date"), accessor="base__value", attrs=NUMBER
+    )
+    value = tables.Column(verbose_name=_("At the as-of date"), accessor="now__value", attrs=NUMBER)
+    change = tables.Column(verbose_name=_("Change"), attrs=NUMBER)
     change_pct = tables.TemplateColumn(
         "{% if value is not None %}{% if value > 0 %}+{% endif %}{{ value }}%{% endif %}",
         verbose_name=_("Change %"),
+        attrs=NUMBER,
     )
     multiple = tables.TemplateColumn(
-        "{% if value is not None %}×{{ value }}{% endif %}", verbose_name=_("Multiple")
+        "{% if value is not None %}×{{ value }}{% endif %}",
+        verbose_name=_("Multiple"),
+        attrs=NUMBER,
     )
 
     class Meta:

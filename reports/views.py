@@ -1,13 +1,12 @@
 import datetime
 
-from django.contrib import messages
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from config.dates import today
-from organizations.models import OrganizationEvent, PartyOrganization
+from organizations.models import PartyOrganization
 from reports import statistics
 from reports.formatting import multiple, percent
 from reports.forms import GrowthForm, quick_periods
@@ -37,11 +36,6 @@ class CommitteeMixin:
         return committee
 
 
-def founding_date(committee: PartyOrganization) -> datetime.date | None:
-    first = committee.events.filter(kind__in=OrganizationEvent.STARTING_KINDS).first()
-    return committee.ledger_starts_on or (first.date if first else None)
-
-
 class HomeView(CommitteeMixin, TemplateView):
     template_name = "home.html"
 
@@ -51,38 +45,30 @@ class HomeView(CommitteeMixin, TemplateView):
         context["committee"] = committee
         if committee is None:
             return context
-        day = today()
+        day, founded = today(), committee.records_begin_on()
         ledger = statistics.OrganizationLedger()
         now = statistics.stock(committee, day, ledger=ledger)
-        founded = founding_date(committee)
-        base = statistics.stock(committee, founded, ledger=ledger) if founded else {}
-        year_flows = statistics.flows(
+        base = statistics.stock(committee, founded, ledger=ledger) if founded else None
+        admitted = statistics.flows(
             committee, datetime.date(day.year - 1, 12, 31), day, ledger=ledger
-        )
+        ).members
+        admitted = admitted.get("admitted") if admitted else None
         target = (
             Target.objects.for_user(self.request.user)
-            .filter(
-                committee=committee,
-                start_year=day.year,
-                end_year=day.year,
-                metric=Metric.MEMBERS_ADMITTED,
-                kind=Target.Kind.PLAN,
-            )
+            .filter(committee=committee, start_year=day.year, end_year=day.year)
+            .filter(metric=Metric.MEMBERS_ADMITTED, kind=Target.Kind.PLAN)
             .first()
         )
-        admitted = (year_flows.members or {}).get("admitted")
+
+        def since_founding(metric):
+            return multiple(now[metric].value, base[metric].value if base else None)
+
         context.update(
             day=day,
             founded=founded,
             now=now,
-            organizations_multiple=multiple(
-                now[Metric.PARTY_ORGANIZATIONS].value,
-                base.get(Metric.PARTY_ORGANIZATIONS, statistics.Figure(None, None)).value,
-            ),
-            members_multiple=multiple(
-                now[Metric.PARTY_MEMBERS].value,
-                base.get(Metric.PARTY_MEMBERS, statistics.Figure(None, None)).value,
-            ),
+            organizations_multiple=since_founding(Metric.PARTY_ORGANIZATIONS),
+            members_multiple=since_founding(Metric.PARTY_MEMBERS),
             admitted=admitted,
             admission_target=target,
             admission_completion=percent(admitted, target.value if target else None),
@@ -95,43 +81,38 @@ class GrowthView(CommitteeMixin, SingleTableMixin, TemplateView):
     template_name = "reports/growth.html"
     table_class = GrowthTable
 
-    def get_form(self):
-        committee = self.default_committee()
-        founded = founding_date(committee) if committee else None
-        initial = {
-            "committee": committee.code if committee else None,
-            "base": founded,
-            "as_of": today(),
-        }
-        data = self.request.GET if "committee" in self.request.GET else None
-        return GrowthForm(data, initial=initial, user=self.request.user)
-
     def get(self, request, *args, **kwargs):
-        self.form = self.get_form()
+        # Without parameters: the user's committee since its records begin, up to today.
+        data = request.GET if "committee" in request.GET else self.default_query()
+        self.form = GrowthForm(data, user=request.user)
         self.growth = None
-        if self.form.is_bound:
-            if self.form.is_valid():
-                data = self.form.cleaned_data
-                self.growth = statistics.growth(data["committee"], data["base"], data["as_of"])
-        elif self.form.initial["committee"] and self.form.initial["base"]:
-            committee = self.default_committee()
-            self.growth = statistics.growth(committee, self.form.initial["base"], today())
-        elif self.form.initial["committee"] is None:
-            messages.warning(request, _("Your account is not attached to a committee yet."))
+        if self.form.is_valid():
+            cleaned = self.form.cleaned_data
+            self.growth = statistics.growth(cleaned["committee"], cleaned["base"], cleaned["as_of"])
         return super().get(request, *args, **kwargs)
+
+    def default_query(self) -> dict | None:
+        committee = self.default_committee()
+        if committee is None or committee.records_begin_on() is None:
+            return None
+        return {
+            "committee": committee.code,
+            "base": committee.records_begin_on().strftime("%d/%m/%Y"),
+            "as_of": today().strftime("%d/%m/%Y"),
+        }
 
     def get_table_data(self):
         return self.growth.rows if self.growth else []
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["form"] = self.form
-        context["growth"] = self.growth
+        context = super().get_context_data(form=self.form, growth=self.growth, **kwargs)
         if self.growth:
-            committee = self.growth.committee
-            context["quick_periods"] = quick_periods(committee, founding_date(committee))
-            context["organization_lines"] = self.growth.organization_lines()
-            context["member_lines"] = self.growth.member_lines()
-            context["organizations_balance"] = self.growth.balances(context["organization_lines"])
-            context["members_balance"] = self.growth.balances(context["member_lines"])
+            organizations, members = self.growth.organization_lines(), self.growth.member_lines()
+            context.update(
+                quick_periods=quick_periods(self.growth.committee),
+                organization_lines=organizations,
+                member_lines=members,
+                organizations_balance=self.growth.balances(organizations),
+                members_balance=self.growth.balances(members),
+            )
         return context

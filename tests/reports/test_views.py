@@ -113,3 +113,9 @@ def test_admin_covers_every_model(login):
             meta = model._meta
             url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
             assert login("admin").get(url).status_code == 200, url
+
+
+def test_vietnamese_even_when_the_browser_asks_for_english(login):
+    response = login("canbo").get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Tổng quan" in response.text
+    assert "2.0" not in response.text.split("Kết nạp đảng viên năm")[1][:8]
