@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,4 +18,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo data already present; demo users refreshed.")
         users = ", ".join(row[0] for row in DEMO_USERS)
-        self.stdout.write(f"Demo users: {users} (password from DEMO_PASSWORD)")
+        if settings.DEBUG and not os.environ.get("DEMO_PASSWORD"):
+            # The development default is documented in README, so it is no secret to print.
+            self.stdout.write(f"Demo users: {users}; password: {password}")
+        else:
+            self.stdout.write(f"Demo users: {users}; password: the value of DEMO_PASSWORD")
+        self.stdout.write("Open http://127.0.0.1:8000/ and log in.")
