@@ -232,6 +232,18 @@ class PartyOrganization(models.Model):
             return not self.events.exists()
         return last.kind not in OrganizationEvent.ENDING_KINDS
 
+    def founded_on(self):
+        """The date it was established or received, per the ledger (None outside the ledger)."""
+        return (
+            self.events.filter(kind__in=OrganizationEvent.STARTING_KINDS)
+            .values_list("date", flat=True)
+            .first()
+        )
+
+    def records_begin_on(self):
+        """The first date whose figures the portal can give from its own records."""
+        return self.ledger_starts_on or self.founded_on()
+
     def last_event_date(self):
         return self.events.aggregate(last=models.Max("date"))["last"]
 
