@@ -41,6 +41,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD") or ("demo-portal-2012" if DEBUG else "")
 
 INSTALLED_APPS = [
+    # django-autocomplete-light must come before django.contrib.admin.
+    "dal",
+    "dal_select2",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -90,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "config.context_processors.portal",
             ],
         },
     },

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("members/", include("members.urls")),
+    path("organizations/", include("organizations.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,11 +7,14 @@ of these organizations on day D" is one indexed range query:
 `date <= D < ended_on (or ended_on is null)`.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.dates import add_months
 from config.db import choices_constraint
 from organizations.models import Enterprise, PartyOrganization
 
@@ -117,9 +120,19 @@ class Member(models.Model):
     def __str__(self):
         return self.full_name
 
+    def get_absolute_url(self):
+        return reverse("members:member_detail", args=[self.pk])
+
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def official_due_on(self):
+        """The first day a probationary member may be made official (12 months' probation)."""
+        if self.status != Status.PROBATIONARY or self.admitted_on is None:
+            return None
+        return add_months(self.admitted_on, 12)
 
 
 class MemberEventQuerySet(models.QuerySet):
@@ -277,3 +290,41 @@ class Candidate(models.Model):
 
     def __str__(self):
         return self.full_name
+
+
+class MemberAccess(models.Model):
+    """Who looked at or exported whose personal data, and when (sensitive data, Law 91/2025)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed the detail page")
+        EXPORT = "export", _("Exported")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    member = models.ForeignKey(
+        Member,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="accesses",
+        verbose_name=_("Party member"),
+    )
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["view", "export"]),
+                name="memberaccess_action_valid",
+                violation_error_message=_("A value outside the allowed choices was given."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.action} {self.member or self.detail} {self.at:%d/%m/%Y %H:%M}"

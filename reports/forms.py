@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.dates import today
+from config.forms import DateField
 from organizations.models import PartyOrganization
 
 
@@ -13,8 +14,8 @@ class GrowthForm(forms.Form):
     committee = forms.ModelChoiceField(
         label=_("Committee"), queryset=PartyOrganization.objects.none(), to_field_name="code"
     )
-    base = forms.DateField(label=_("Base date"))
-    as_of = forms.DateField(label=_("As of"))
+    base = DateField(label=_("Base date"))
+    as_of = DateField(label=_("As of"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

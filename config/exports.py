@@ -1,0 +1,33 @@
+"""Spreadsheet exports that cannot carry formulas (CSV/formula injection, OWASP).
+
+A cell that starts with = + - @, a tab or a carriage return is read by Excel and LibreOffice
+as a formula; prefixing it with an apostrophe makes it plain text. Numbers are left alone.
+"""
+
+from django_tables2.export import ExportMixin, TableExport
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SafeTableExport(TableExport):
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        rows = [tuple(neutralize(cell) for cell in row) for row in dataset]
+        dataset.headers = [neutralize(header) for header in dataset.headers]
+        del dataset[:]
+        for row in rows:
+            dataset.append(row)
+        return dataset
+
+
+class SafeExportMixin(ExportMixin):
+    """CSV and XLSX exports of a django-tables2 view, neutralized against formulas."""
+
+    export_class = SafeTableExport
+    export_formats = (TableExport.CSV, TableExport.XLSX)

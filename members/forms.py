@@ -1,0 +1,93 @@
+from dal import autocomplete, forward
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import DateField
+from members.models import Gender, MemberEvent, Position, Status
+from members.services import MEMBER_ORGANIZATION_KINDS, REMOVAL_STATUS
+from organizations.models import PartyOrganization
+
+
+def organization_field(user) -> forms.ModelChoiceField:
+    """A Party organization in the user's scope that members can belong to, by autocomplete."""
+    return forms.ModelChoiceField(
+        label=_("Party organization"),
+        queryset=PartyOrganization.objects.for_user(user).filter(
+            kind__in=MEMBER_ORGANIZATION_KINDS, is_active=True
+        ),
+        widget=autocomplete.ModelSelect2(
+            url="organizations:organization_autocomplete",
+            forward=(forward_kinds(),),
+            attrs={"data-placeholder": _("Type a code or a name")},
+        ),
+    )
+
+
+def forward_kinds():
+    return forward.Const([str(kind) for kind in MEMBER_ORGANIZATION_KINDS], "kinds")
+
+
+class PersonForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    birth_date = DateField(label=_("Date of birth"), required=False)
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=50, initial="Kinh", required=False)
+    education = forms.CharField(label=_("General education"), max_length=50, required=False)
+    position = forms.ChoiceField(
+        label=_("Position in the enterprise"),
+        choices=[("", "—"), *Position.choices],
+        required=False,
+    )
+    card_number = forms.CharField(label=_("Party card number"), max_length=20, required=False)
+    national_id = forms.CharField(label=_("National ID number"), max_length=12, required=False)
+
+
+class AdmitForm(PersonForm):
+    date = DateField(label=_("Admission date"))
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
+    field_order = ["organization", "date", "decision_number"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"] = organization_field(user)
+        self.order_fields(self.field_order)
+
+
+class TransferInForm(AdmitForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (Status.OFFICIAL, Status.OFFICIAL.label),
+            (Status.PROBATIONARY, Status.PROBATIONARY.label),
+        ],
+    )
+    admitted_on = DateField(label=_("Admitted on"), required=False)
+    from_unit = forms.CharField(label=_("Transferred from"), max_length=255, required=False)
+    field_order = ["organization", "date", "decision_number", "from_unit", "status", "admitted_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].label = _("Transfer date")
+
+
+class MakeOfficialForm(forms.Form):
+    date = DateField(label=_("Date of official membership"))
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
+
+
+class TransferOutForm(forms.Form):
+    date = DateField(label=_("Transfer date"))
+    to_unit = forms.CharField(label=_("Transferred to"), max_length=255)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
+
+
+class RemoveForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[(kind, MemberEvent.Kind(kind).label) for kind in REMOVAL_STATUS],
+    )
+    date = DateField(label=_("Date"))
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

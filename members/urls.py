@@ -1,0 +1,17 @@
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+urlpatterns = [
+    path("", views.MemberListView.as_view(), name="member_list"),
+    path("due/", views.DueListView.as_view(), name="due_list"),
+    path("admit/", views.MemberAdmitView.as_view(), name="member_admit"),
+    path("transfer-in/", views.MemberTransferInView.as_view(), name="member_transfer_in"),
+    path("<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
+    path("<int:pk>/official/", views.MemberMakeOfficialView.as_view(), name="member_make_official"),
+    path(
+        "<int:pk>/transfer-out/", views.MemberTransferOutView.as_view(), name="member_transfer_out"
+    ),
+    path("<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
+]

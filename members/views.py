@@ -1,0 +1,183 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+from django_tables2 import LazyPaginator, SingleTableMixin, SingleTableView
+
+from config.dates import add_months, today
+from config.exports import SafeExportMixin
+from config.views import ScopedQuerysetMixin, WriteAccessMixin, add_service_errors
+from members import services
+from members.filters import MemberFilterSet
+from members.forms import AdmitForm, MakeOfficialForm, RemoveForm, TransferInForm, TransferOutForm
+from members.models import Member, MemberAccess, Status
+from members.tables import DueTable, MemberTable
+
+
+class MemberListView(ScopedQuerysetMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    queryset = Member.objects.select_related("organization")
+    filterset_class = MemberFilterSet
+    table_class = MemberTable
+    # LazyPaginator never counts the whole table: it looks one page ahead instead.
+    paginator_class = LazyPaginator
+    table_pagination = {"per_page": 50}
+    template_name = "members/member_list.html"
+    export_name = "dang-vien"
+
+    def create_export(self, export_format):
+        MemberAccess.objects.create(
+            user=self.request.user,
+            action=MemberAccess.Action.EXPORT,
+            detail=self.request.GET.urlencode()[:255],
+        )
+        return super().create_export(export_format)
+
+
+class MemberDetailView(ScopedQuerysetMixin, DetailView):
+    queryset = Member.objects.select_related("organization")
+    template_name = "members/member_detail.html"
+
+    def get_object(self, queryset=None):
+        member = super().get_object(queryset)
+        MemberAccess.objects.create(
+            user=self.request.user, member=member, action=MemberAccess.Action.VIEW
+        )
+        return member
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = self.object.events.select_related("organization").order_by(
+            "-date", "-pk"
+        )
+        context["history"] = self.object.history.select_related("history_user")[:50]
+        return context
+
+
+class ServiceFormView(WriteAccessMixin, FormView):
+    """A form whose valid data goes to one service; its ValidationErrors come back as field
+    errors, and the result must still be in the user's scope or the transaction rolls back."""
+
+    template_name = "members/event_form.html"
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                member = self.perform(form.cleaned_data)
+                if not Member.objects.for_user(self.request.user).filter(pk=member.pk).exists():
+                    raise PermissionDenied
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message % {"name": member.full_name})
+        return redirect(member)
+
+
+class MemberAdmitView(ServiceFormView):
+    form_class = AdmitForm
+
+    @property
+    def title(self):
+        return _("Admit a new member")
+
+    success_message = _("%(name)s has been admitted.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, data):
+        return services.member_admit(**data)
+
+
+class MemberTransferInView(MemberAdmitView):
+    form_class = TransferInForm
+
+    @property
+    def title(self):
+        return _("Transfer a member in")
+
+    success_message = _("%(name)s has been transferred in.")
+
+    def perform(self, data):
+        return services.member_transfer_in(**data)
+
+
+class MemberActionView(ServiceFormView):
+    """An event on one existing member, found in the user's scope (404 otherwise)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.member = get_object_or_404(Member.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.member, **kwargs)
+
+    def perform(self, data):
+        self.service(member=self.member, **data)
+        return self.member
+
+
+class MemberMakeOfficialView(MemberActionView):
+    form_class = MakeOfficialForm
+    service = staticmethod(services.member_make_official)
+    success_message = _("%(name)s is now an official member.")
+
+    @property
+    def title(self):
+        return _("Make official")
+
+    def get_initial(self):
+        return {"date": max(self.member.official_due_on or today(), today())}
+
+
+class MemberTransferOutView(MemberActionView):
+    form_class = TransferOutForm
+    service = staticmethod(services.member_transfer_out)
+    success_message = _("%(name)s has been transferred out.")
+
+    @property
+    def title(self):
+        return _("Transfer out")
+
+
+class MemberRemoveView(MemberActionView):
+    form_class = RemoveForm
+    service = staticmethod(services.member_remove)
+    success_message = _("The removal of %(name)s has been recorded.")
+
+    @property
+    def title(self):
+        return _("Died, struck off, expelled or left")
+
+
+class DueListView(ScopedQuerysetMixin, SingleTableView):
+    """Probationary members whose 12 months end within 30 days or have passed."""
+
+    queryset = Member.objects.select_related("organization")
+    table_class = DueTable
+    template_name = "members/due_list.html"
+    table_pagination = {"per_page": 100}
+
+    def get_queryset(self):
+        # Admitted on or before this day a year ago plus 30 days: due within 30 days or overdue.
+        limit = add_months(today() + datetime.timedelta(days=30), -12)
+        return (
+            super()
+            .get_queryset()
+            .filter(status=Status.PROBATIONARY, admitted_on__lte=limit)
+            .order_by("organization__name", "admitted_on")
+        )
+
+    def get_table_data(self):
+        members = list(super().get_table_data())
+        for member in members:
+            member.due_on = member.official_due_on
+        return members

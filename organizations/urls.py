@@ -1,0 +1,12 @@
+from django.urls import path
+
+from organizations import views
+
+app_name = "organizations"
+urlpatterns = [
+    path(
+        "autocomplete/",
+        views.OrganizationAutocomplete.as_view(),
+        name="organization_autocomplete",
+    ),
+]
