@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.models import Candidate, Member, MemberEvent
+from members.models import Candidate, Member, MemberAccess, MemberEvent
 
 
 class MemberEventInline(admin.TabularInline):
@@ -47,3 +47,23 @@ class CandidateAdmin(SimpleHistoryAdmin):
     list_select_related = ["organization", "member"]
     raw_id_fields = ["organization", "enterprise", "introduced_by"]
     readonly_fields = ["member"]
+
+
+@admin.register(MemberAccess)
+class MemberAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "member", "detail"]
+    list_filter = ["action"]
+    search_fields = ["user__username", "member__full_name"]
+    list_select_related = ["user", "member"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    # The log is evidence: nobody edits or deletes it from the admin.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
