@@ -41,7 +41,7 @@ format: $(STAMP)
 
 ## make messages: refresh and compile the Vietnamese catalogue (needs GNU gettext)
 messages: $(STAMP)
-	DEBUG=1 $(BIN)/python manage.py makemessages -l vi --no-obsolete --no-fuzzy-matching --ignore='.venv/*' --ignore='static/*'
+	DEBUG=1 $(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore='.venv/*' --ignore='static/*'
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l vi --ignore='.venv/*'
 
 ## make lock: re-pin constraints.txt from a fresh resolve of pyproject.toml

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("members/", include("members.urls")),
     path("organizations/", include("organizations.urls")),
+    path("unions/", include("unions.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,7 @@ from dal import autocomplete
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Gender, Member, Status
+from members.models import Candidate, Gender, Member, Status
 from organizations.models import Enterprise, PartyOrganization
 
 
@@ -50,3 +50,19 @@ class MemberFilterSet(django_filters.FilterSet):
     def in_organization(self, queryset, name, value):
         """The organization and everything under it (a committee's members are in its cells)."""
         return queryset.filter(organization__path__startswith=value.path)
+
+
+class CandidateFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="full_name", lookup_expr="icontains", label=_("Search")
+    )
+    verification = django_filters.ChoiceFilter(
+        choices=Candidate.Verification.choices, label=_("Background verification")
+    )
+    admitted = django_filters.BooleanFilter(
+        field_name="member", lookup_expr="isnull", exclude=True, label=_("Admitted")
+    )
+
+    class Meta:
+        model = Candidate
+        fields = ["q", "verification", "admitted"]

@@ -3,9 +3,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateField
-from members.models import Gender, MemberEvent, Position, Status
+from members.models import Candidate, Gender, MemberEvent, Position, Status
 from members.services import MEMBER_ORGANIZATION_KINDS, REMOVAL_STATUS
-from organizations.models import PartyOrganization
+from organizations.models import Enterprise, PartyOrganization
+from unions.models import MassOrganization
 
 
 def organization_field(user) -> forms.ModelChoiceField:
@@ -91,3 +92,43 @@ class RemoveForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class CandidateForm(forms.ModelForm):
+    """An outstanding candidate; every choice comes from the user's scope."""
+
+    awareness_class_on = DateField(label=_("Party awareness class attended on"), required=False)
+    birth_date = DateField(label=_("Date of birth"), required=False)
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "full_name",
+            "gender",
+            "birth_date",
+            "national_id",
+            "organization",
+            "enterprise",
+            "introduced_by",
+            "awareness_class_on",
+            "verification",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"] = organization_field(user)
+        # The widget first: assigning the queryset afterwards hands it the scoped choices.
+        self.fields["enterprise"].widget = autocomplete.ModelSelect2(
+            url="organizations:enterprise_autocomplete"
+        )
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
+        self.fields["introduced_by"].widget = autocomplete.ModelSelect2(
+            url="unions:union_autocomplete"
+        )
+        self.fields["introduced_by"].queryset = MassOrganization.objects.for_user(user)
+
+
+class CandidateAdmitForm(PersonForm):
+    date = DateField(label=_("Admission date"))
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
+    field_order = ["date", "decision_number"]

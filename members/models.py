@@ -279,6 +279,13 @@ class Candidate(models.Model):
     objects = CandidateQuerySet.as_manager()
     history = HistoricalRecords()
 
+    class Stage(models.TextChoices):
+        CLASS = "class", _("Awaiting the awareness class")
+        VERIFICATION = "verification", _("Awaiting verification")
+        READY = "ready", _("Ready for admission")
+        ADMITTED = "admitted", _("Admitted")
+        STOPPED = "stopped", _("Not approved")
+
     class Meta:
         verbose_name = _("outstanding candidate")
         verbose_name_plural = _("outstanding candidates")
@@ -290,6 +297,22 @@ class Candidate(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("members:candidate_update", args=[self.pk])
+
+    @property
+    def stage(self) -> str:
+        """Where the candidate stands in the pipeline: class, verification, admission."""
+        if self.member_id:
+            return self.Stage.ADMITTED
+        if self.verification == self.Verification.REJECTED:
+            return self.Stage.STOPPED
+        if self.awareness_class_on is None:
+            return self.Stage.CLASS
+        if self.verification != self.Verification.VERIFIED:
+            return self.Stage.VERIFICATION
+        return self.Stage.READY
 
 
 class MemberAccess(models.Model):

@@ -82,6 +82,24 @@ def _check_person(
         raise ValidationError(errors, code="invalid_person")
 
 
+def _check_candidate_ready(candidate: Candidate, day: datetime.date) -> None:
+    """A candidate is admitted once, after the awareness class and a passed verification."""
+    if candidate.member_id is not None:
+        raise ValidationError(
+            _("This candidate has already been admitted."), code="candidate_admitted"
+        )
+    if candidate.awareness_class_on is None or candidate.awareness_class_on > day:
+        raise ValidationError(
+            _("The candidate must attend the Party awareness class before admission."),
+            code="candidate_no_class",
+        )
+    if candidate.verification != Candidate.Verification.VERIFIED:
+        raise ValidationError(
+            _("The candidate's background verification is not complete."),
+            code="candidate_not_verified",
+        )
+
+
 def _lock_active(member: Member, day: datetime.date) -> Member:
     """Re-read the member under a row lock and check that an event on `day` may be added."""
     member = Member.objects.select_for_update().get(pk=member.pk)
@@ -176,10 +194,8 @@ def member_admit(
         national_id=national_id,
         on=date,
     )
-    if candidate is not None and candidate.member_id is not None:
-        raise ValidationError(
-            _("This candidate has already been admitted."), code="candidate_admitted"
-        )
+    if candidate is not None:
+        _check_candidate_ready(Candidate.objects.select_for_update().get(pk=candidate.pk), date)
     member = _create_member(
         full_name=full_name.strip(),
         gender=gender,

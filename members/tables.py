@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
+from members.models import Candidate, Member
 
 
 class MemberTable(tables.Table):
@@ -41,3 +41,28 @@ class DueTable(tables.Table):
         fields = ["full_name", "organization", "admitted_on", "due_on", "action"]
         attrs = {"class": "table table-sm table-striped align-middle"}
         empty_text = _("No probationary member is due within 30 days.")
+
+
+class CandidateTable(tables.Table):
+    full_name = tables.Column(linkify=True)
+    organization = tables.Column()
+    introduced_by = tables.Column()
+    awareness_class_on = tables.DateColumn()
+    stage = tables.TemplateColumn(
+        template_name="members/includes/candidate_stage.html",
+        verbose_name=_("Stage"),
+        orderable=False,
+    )
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "full_name",
+            "organization",
+            "introduced_by",
+            "awareness_class_on",
+            "verification",
+            "stage",
+        ]
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = _("No outstanding candidate yet.")

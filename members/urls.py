@@ -8,6 +8,10 @@ urlpatterns = [
     path("due/", views.DueListView.as_view(), name="due_list"),
     path("admit/", views.MemberAdmitView.as_view(), name="member_admit"),
     path("transfer-in/", views.MemberTransferInView.as_view(), name="member_transfer_in"),
+    path("candidates/", views.CandidateListView.as_view(), name="candidate_list"),
+    path("candidates/new/", views.CandidateCreateView.as_view(), name="candidate_create"),
+    path("candidates/<int:pk>/", views.CandidateUpdateView.as_view(), name="candidate_update"),
+    path("candidates/<int:pk>/admit/", views.CandidateAdmitView.as_view(), name="candidate_admit"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
     path("<int:pk>/official/", views.MemberMakeOfficialView.as_view(), name="member_make_official"),
     path(

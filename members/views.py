@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView
+from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin, SingleTableView
 
@@ -13,10 +13,18 @@ from config.dates import add_months, today
 from config.exports import SafeExportMixin
 from config.views import ScopedQuerysetMixin, WriteAccessMixin, add_service_errors
 from members import services
-from members.filters import MemberFilterSet
-from members.forms import AdmitForm, MakeOfficialForm, RemoveForm, TransferInForm, TransferOutForm
-from members.models import Member, MemberAccess, Status
-from members.tables import DueTable, MemberTable
+from members.filters import CandidateFilterSet, MemberFilterSet
+from members.forms import (
+    AdmitForm,
+    CandidateAdmitForm,
+    CandidateForm,
+    MakeOfficialForm,
+    RemoveForm,
+    TransferInForm,
+    TransferOutForm,
+)
+from members.models import Candidate, Member, MemberAccess, Status
+from members.tables import CandidateTable, DueTable, MemberTable
 
 
 class MemberListView(ScopedQuerysetMixin, SafeExportMixin, SingleTableMixin, FilterView):
@@ -181,3 +189,72 @@ class DueListView(ScopedQuerysetMixin, SingleTableView):
         for member in members:
             member.due_on = member.official_due_on
         return members
+
+
+class CandidateListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
+    queryset = Candidate.objects.select_related("organization", "introduced_by", "member")
+    filterset_class = CandidateFilterSet
+    table_class = CandidateTable
+    paginator_class = LazyPaginator
+    table_pagination = {"per_page": 50}
+    template_name = "members/candidate_list.html"
+
+
+class CandidateFormMixin(WriteAccessMixin):
+    model = Candidate
+    form_class = CandidateForm
+    template_name = "members/candidate_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            self.object = form.save()
+            if not Candidate.objects.for_user(self.request.user).filter(pk=self.object.pk).exists():
+                raise PermissionDenied
+        messages.success(self.request, _("%(name)s has been saved.") % {"name": self.object})
+        return redirect("members:candidate_list")
+
+
+class CandidateCreateView(CandidateFormMixin, CreateView):
+    pass
+
+
+class CandidateUpdateView(CandidateFormMixin, ScopedQuerysetMixin, UpdateView):
+    pass
+
+
+class CandidateAdmitView(ServiceFormView):
+    """Admit a verified candidate: the new member is linked to the candidate."""
+
+    form_class = CandidateAdmitForm
+    success_message = _("%(name)s has been admitted.")
+
+    @property
+    def title(self):
+        return _("Admit an outstanding candidate")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.candidate = get_object_or_404(
+            Candidate.objects.for_user(request.user).filter(member__isnull=True), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        candidate = self.candidate
+        return {
+            "full_name": candidate.full_name,
+            "gender": candidate.gender,
+            "birth_date": candidate.birth_date,
+            "national_id": candidate.national_id,
+            "date": today(),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(candidate=self.candidate, **kwargs)
+
+    def perform(self, data):
+        return services.member_admit(
+            organization=self.candidate.organization, candidate=self.candidate, **data
+        )

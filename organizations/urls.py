@@ -9,4 +9,9 @@ urlpatterns = [
         views.OrganizationAutocomplete.as_view(),
         name="organization_autocomplete",
     ),
+    path(
+        "enterprises/autocomplete/",
+        views.EnterpriseAutocomplete.as_view(),
+        name="enterprise_autocomplete",
+    ),
 ]

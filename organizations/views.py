@@ -1,7 +1,7 @@
 from dal import autocomplete
 from django.db.models import Q
 
-from organizations.models import PartyOrganization
+from organizations.models import Enterprise, PartyOrganization
 
 
 class OrganizationAutocomplete(autocomplete.Select2QuerySetView):
@@ -16,3 +16,13 @@ class OrganizationAutocomplete(autocomplete.Select2QuerySetView):
                 Q(code__icontains=self.q) | Q(name__icontains=self.q)
             )
         return organizations.order_by("name")
+
+
+class EnterpriseAutocomplete(autocomplete.Select2QuerySetView):
+    """Enterprises in the zones of the user's committee matching what was typed."""
+
+    def get_queryset(self):
+        enterprises = Enterprise.objects.for_user(self.request.user)
+        if self.q:
+            enterprises = enterprises.filter(name__icontains=self.q)
+        return enterprises.order_by("name")
