@@ -1,0 +1,162 @@
+"""Browser tests: headless Chromium (Debian's package) driven by Playwright.
+
+The portal runs as a real server in a subprocess, on its own database with the demo loaded:
+an SQLite file, or a fresh PostgreSQL database beside DATABASE_URL's when that is set.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import dj_database_url
+import pytest
+from django.conf import settings
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "browser-test-password"
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="Debian's chromium is not installed (apt-get install chromium)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def browser_database_url(tmp: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp / 'browser.sqlite3'}"
+    import psycopg2
+
+    config = dj_database_url.parse(url)
+    name = f"{config['NAME']}_browser"
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory):
+    """The base URL of a running portal with the demo data."""
+    tmp = tmp_path_factory.mktemp("browser")
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DEMO_PASSWORD": PASSWORD,
+        "DATABASE_URL": browser_database_url(tmp),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+        subprocess.run([*manage, *command], env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/accounts/login/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_as(browser, portal):
+    pages = []
+
+    def open_as(username):
+        page = browser.new_page()
+        pages.append(page)
+        page.goto(f"{portal}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_url(f"{portal}/")
+        return page
+
+    yield open_as
+    for page in pages:
+        page.close()
+
+
+def member_count(page) -> str:
+    return page.locator("[data-metric=party_members] .value").inner_text()
+
+
+def test_staff_admits_a_candidate_and_sees_the_member(page_as, portal):
+    page = page_as("canbo")
+    before = member_count(page)
+    page.goto(f"{portal}/members/candidates/?verification=verified")
+    row = page.locator("tr", has=page.locator("a:text('Kết nạp')")).first
+    name = row.locator("td").first.inner_text()
+    row.locator("a:text('Kết nạp')").click()
+    page.fill("#id_date", "10/06/2022")
+    page.fill("#id_decision_number", "99-QĐ/ĐU")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{portal}/members/*/")
+    assert page.locator("h1").inner_text() == name
+    assert "Đảng viên dự bị" in page.content()
+    page.goto(f"{portal}/members/?q={name}")
+    assert page.locator("table tbody", has_text=name).count() == 1
+    page.goto(f"{portal}/")
+    after = member_count(page)
+    assert int(after.replace(".", "")) == int(before.replace(".", "")) + 1
+
+
+def test_hai_phong_staff_find_no_hanoi_member(page_as, portal):
+    page = page_as("canbo.hp")
+    page.goto(f"{portal}/members/?q=Chi+bộ+Công+ty+TNHH+Horn")
+    page.goto(f"{portal}/members/")
+    body = page.content()
+    assert "HN-" not in body and "Hà Nội" not in body
+    page.goto(f"{portal}/reports/growth/?committee=HN-KCNCX&base=19/06/2012&as_of=31/05/2022")
+    assert "1.328" not in page.content()
+    response = page.goto(f"{portal}/members/1/")
+    assert response.status == 404
