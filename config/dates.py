@@ -26,7 +26,5 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 def validate_not_future(day: datetime.date, field: str = "date") -> None:
     if day > today():
-        raise ValidationError(
-            {field: _("The date %(date)s is in the future.") % {"date": day.strftime("%d/%m/%Y")}},
-            code="future_date",
-        )
+        message = _("The date %(date)s is in the future.") % {"date": day.strftime("%d/%m/%Y")}
+        raise ValidationError({field: ValidationError(message, code="future_date")})

@@ -10,9 +10,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from config.dates import add_months, validate_not_future
+from config.errors import check_fields, field_error
 from members.models import ACTIVE_STATUSES, Candidate, Member, MemberEvent, Status
 from organizations.models import PartyOrganization
 
@@ -37,17 +39,17 @@ def _format(day: datetime.date) -> str:
 
 def _check_organization(organization: PartyOrganization, day: datetime.date) -> None:
     if organization.kind not in MEMBER_ORGANIZATION_KINDS:
-        raise ValidationError(
-            {"organization": _("Members belong to a grassroots organization or a cell.")},
-            code="organization_kind",
+        raise field_error(
+            "organization",
+            _("Members belong to a grassroots organization or a cell."),
+            "organization_kind",
         )
     if not (organization.is_active and organization.existed_on(day)):
-        raise ValidationError(
-            {
-                "organization": _("%(name)s did not exist on %(date)s.")
-                % {"name": organization.name, "date": _format(day)}
-            },
-            code="organization_not_existing",
+        raise field_error(
+            "organization",
+            _("%(name)s did not exist on %(date)s.")
+            % {"name": organization.name, "date": _format(day)},
+            "organization_not_existing",
         )
 
 
@@ -80,6 +82,13 @@ def _check_person(
         errors["national_id"] = _("A member with this national ID number is already on record.")
     if errors:
         raise ValidationError(errors, code="invalid_person")
+    # Then the model's own limits (lengths) that the checks above do not cover.
+    check_fields(
+        Member(
+            full_name=full_name, gender=gender, card_number=card_number, national_id=national_id
+        ),
+        exclude=["organization", "status", "birth_date", "admitted_on", "official_on"],
+    )
 
 
 def _check_candidate_ready(candidate: Candidate, day: datetime.date) -> None:
@@ -112,12 +121,11 @@ def _lock_active(member: Member, day: datetime.date) -> Member:
         )
     last = member.events.order_by("-date", "-pk").first()
     if last is not None and day < last.date:
-        raise ValidationError(
-            {
-                "date": _("The date must not be before the member's last event (%(date)s).")
-                % {"date": _format(last.date)}
-            },
-            code="date_before_last_event",
+        raise field_error(
+            "date",
+            _("The date must not be before the member's last event (%(date)s).")
+            % {"date": _format(last.date)},
+            "date_before_last_event",
         )
     return member
 
@@ -236,14 +244,11 @@ def member_make_official(
         )
     due = add_months(member.admitted_on, PROBATION_MONTHS)
     if date < due:
-        raise ValidationError(
-            {
-                "date": _(
-                    "Official membership comes no earlier than %(date)s, 12 months after admission."
-                )
-                % {"date": _format(due)}
-            },
-            code="probation_not_over",
+        raise field_error(
+            "date",
+            _("Official membership comes no earlier than %(date)s, 12 months after admission.")
+            % {"date": _format(due)},
+            "probation_not_over",
         )
     member.official_on = date
     return _append_event(
@@ -281,32 +286,34 @@ def member_transfer_in(
     validate_not_future(date)
     _check_organization(organization, date)
     if status not in ACTIVE_STATUSES:
-        raise ValidationError({"status": _("Choose probationary or official.")}, code="status")
+        raise field_error("status", _("Choose probationary or official."), "status")
     if status == Status.PROBATIONARY and admitted_on is None:
-        raise ValidationError(
-            {"admitted_on": _("Enter the admission date of a probationary member.")},
-            code="required",
+        raise field_error(
+            "admitted_on", _("Enter the admission date of a probationary member."), "required"
         )
     if admitted_on is not None and admitted_on > date:
-        raise ValidationError(
-            {"admitted_on": _("The admission date cannot be after the transfer.")}, code="order"
+        raise field_error(
+            "admitted_on", _("The admission date cannot be after the transfer."), "order"
         )
     returning = None
-    if national_id:
+    if national_id or card_number:
+        # A person comes back under their old record, found by either identifier.
+        same_person = (Q(national_id=national_id) if national_id else Q()) | (
+            Q(card_number=card_number) if card_number else Q()
+        )
         returning = (
-            Member.objects.filter(national_id=national_id, status=Status.TRANSFERRED_OUT)
+            Member.objects.filter(same_person, status=Status.TRANSFERRED_OUT)
             .select_for_update()
             .first()
         )
     if returning is not None:
         last = returning.events.order_by("-date", "-pk").first()
         if date < last.date:
-            raise ValidationError(
-                {
-                    "date": _("The date must not be before the member's last event (%(date)s).")
-                    % {"date": _format(last.date)}
-                },
-                code="date_before_last_event",
+            raise field_error(
+                "date",
+                _("The date must not be before the member's last event (%(date)s).")
+                % {"date": _format(last.date)},
+                "date_before_last_event",
             )
         _check_person(
             full_name=full_name,
@@ -375,7 +382,7 @@ def member_remove(
 ) -> MemberEvent:
     """Record that a member died, was struck off, was expelled or left the Party."""
     if kind not in REMOVAL_STATUS:
-        raise ValidationError({"kind": _("Choose a reason for the removal.")}, code="kind")
+        raise field_error("kind", _("Choose a reason for the removal."), "kind")
     member = _lock_active(member, date)
     return _append_event(
         member,

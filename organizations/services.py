@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.dates import validate_not_future
+from config.errors import check_fields, field_error
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Zone
 
 Kind = PartyOrganization.Kind
@@ -18,23 +19,21 @@ Kind = PartyOrganization.Kind
 def _check_parent(kind: str, parent: PartyOrganization | None, day: datetime.date) -> None:
     probe = PartyOrganization(kind=kind)
     if not probe.parent_kind_allowed(parent):
-        raise ValidationError(
-            {
-                "parent": _("A %(kind)s cannot stand directly under %(parent)s.")
-                % {
-                    "kind": probe.get_kind_display().lower(),
-                    "parent": parent.name if parent else _("nothing (top level)"),
-                }
+        raise field_error(
+            "parent",
+            _("A %(kind)s cannot stand directly under %(parent)s.")
+            % {
+                "kind": probe.get_kind_display().lower(),
+                "parent": parent.name if parent else _("nothing (top level)"),
             },
-            code="parent_kind",
+            "parent_kind",
         )
     if parent is not None and not (parent.is_active and parent.existed_on(day)):
-        raise ValidationError(
-            {
-                "parent": _("%(parent)s did not exist on %(date)s.")
-                % {"parent": parent.name, "date": day.strftime("%d/%m/%Y")}
-            },
-            code="parent_not_existing",
+        raise field_error(
+            "parent",
+            _("%(parent)s did not exist on %(date)s.")
+            % {"parent": parent.name, "date": day.strftime("%d/%m/%Y")},
+            "parent_not_existing",
         )
 
 
@@ -48,12 +47,11 @@ def _check_can_change(organization: PartyOrganization, day: datetime.date) -> No
         )
     last = organization.last_event_date()
     if last is not None and day < last:
-        raise ValidationError(
-            {
-                "date": _("The date must not be before the last recorded event (%(date)s).")
-                % {"date": last.strftime("%d/%m/%Y")}
-            },
-            code="date_before_last_event",
+        raise field_error(
+            "date",
+            _("The date must not be before the last recorded event (%(date)s).")
+            % {"date": last.strftime("%d/%m/%Y")},
+            "date_before_last_event",
         )
 
 
@@ -81,15 +79,19 @@ def _start(
     if not code or not name:
         raise ValidationError(_("Code and name are required."), code="required")
     if kind not in Kind.values:
-        raise ValidationError({"kind": _("Unknown kind of organization.")}, code="kind")
+        raise field_error("kind", _("Unknown kind of organization."), "kind")
+    check_fields(
+        PartyOrganization(code=code, name=name, kind=kind),
+        exclude=["parent", "enterprise", "zone", "ledger_starts_on"],
+    )
     if PartyOrganization.objects.filter(code=code).exists():
-        raise ValidationError(
-            {"code": _("The code %(code)s is already used.") % {"code": code}}, code="code_taken"
+        raise field_error(
+            "code", _("The code %(code)s is already used.") % {"code": code}, "code_taken"
         )
     _check_parent(kind, parent, date)
     if enterprise is not None and zone is not None and enterprise.zone_id != zone.pk:
-        raise ValidationError(
-            {"enterprise": _("The enterprise is not in the chosen zone.")}, code="zone_mismatch"
+        raise field_error(
+            "enterprise", _("The enterprise is not in the chosen zone."), "zone_mismatch"
         )
     organization = PartyOrganization.objects.create(
         code=code,
@@ -155,9 +157,8 @@ def organization_receive(
     Its members arrive separately, as transfers in (`members.services.member_transfer_in`).
     """
     if not from_unit.strip():
-        raise ValidationError(
-            {"other_unit": _("Name the committee the organization is received from.")},
-            code="required",
+        raise field_error(
+            "other_unit", _("Name the committee the organization is received from."), "required"
         )
     return _start(
         event_kind=OrganizationEvent.Kind.RECEIVED,
@@ -198,10 +199,20 @@ def organization_dissolve(
     note: str = "",
 ) -> None:
     """Dissolve an organization that no longer has members or organizations under it."""
-    from members.models import Member
+    from members.models import Member, MemberEvent
 
     organization = PartyOrganization.objects.select_for_update().get(pk=organization.pk)
     _check_can_change(organization, date)
+    # Nothing may have happened under it after the dissolution date, even if it is over now.
+    if (
+        OrganizationEvent.objects.filter(parent=organization, date__gt=date).exists()
+        or MemberEvent.objects.filter(organization=organization, date__gt=date).exists()
+    ):
+        raise field_error(
+            "date",
+            _("Events under %(name)s are recorded after this date.") % {"name": organization.name},
+            "events_after_date",
+        )
     if organization.children.filter(is_active=True).exists():
         raise ValidationError(
             _("Dissolve or move the organizations under %(name)s first.")
@@ -234,9 +245,8 @@ def organization_transfer_out(
     organization = PartyOrganization.objects.select_for_update().get(pk=organization.pk)
     _check_can_change(organization, date)
     if not to_unit.strip():
-        raise ValidationError(
-            {"other_unit": _("Name the committee the organization is transferred to.")},
-            code="required",
+        raise field_error(
+            "other_unit", _("Name the committee the organization is transferred to."), "required"
         )
     subtree = list(
         PartyOrganization.objects.subtree_of(organization).filter(is_active=True).order_by("-path")
@@ -272,17 +282,14 @@ def organization_move(
     organization = PartyOrganization.objects.select_for_update().get(pk=organization.pk)
     _check_can_change(organization, date)
     if new_parent.pk == organization.parent_id:
-        raise ValidationError(
-            {
-                "parent": _("The organization is already under %(name)s.")
-                % {"name": new_parent.name}
-            },
-            code="same_parent",
+        raise field_error(
+            "parent",
+            _("The organization is already under %(name)s.") % {"name": new_parent.name},
+            "same_parent",
         )
     if new_parent.path.startswith(organization.path):
-        raise ValidationError(
-            {"parent": _("An organization cannot be moved under itself or its own subtree.")},
-            code="cycle",
+        raise field_error(
+            "parent", _("An organization cannot be moved under itself or its own subtree."), "cycle"
         )
     _check_parent(organization.kind, new_parent, date)
     OrganizationEvent.objects.create(

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.dates import validate_not_future
+from config.errors import field_error
 from organizations.models import Enterprise, PartyOrganization, Zone
 from unions.models import Headcount, MassOrganization
 
@@ -25,18 +26,22 @@ def mass_organization_found(
     """Register a trade union or youth union founded on `founded_on`."""
     validate_not_future(founded_on, "founded_on")
     if kind not in MassOrganization.Kind.values:
-        raise ValidationError({"kind": _("Choose trade union or youth union.")}, code="kind")
+        raise field_error("kind", _("Choose trade union or youth union."), "kind")
+    if level not in MassOrganization.Level.values:
+        raise field_error("level", _("Choose zone level or grassroots."), "level")
+    if enterprise is not None and zone is not None and enterprise.zone_id != zone.pk:
+        raise field_error(
+            "enterprise", _("The enterprise is not in the chosen zone."), "zone_mismatch"
+        )
     if not name.strip():
-        raise ValidationError({"name": _("Enter the organization's name.")}, code="required")
+        raise field_error("name", _("Enter the organization's name."), "required")
     # Unions are often older than the Party committee they now report to, so only the
     # committee's present existence is required, not its existence on the founding date.
     if not party_committee.is_active:
-        raise ValidationError(
-            {
-                "party_committee": _("%(name)s has been dissolved or transferred out.")
-                % {"name": party_committee.name}
-            },
-            code="committee_inactive",
+        raise field_error(
+            "party_committee",
+            _("%(name)s has been dissolved or transferred out.") % {"name": party_committee.name},
+            "committee_inactive",
         )
     return MassOrganization.objects.create(
         kind=kind,
@@ -57,10 +62,11 @@ def mass_organization_dissolve(*, organization: MassOrganization, date: datetime
     if organization.dissolved_on is not None:
         raise ValidationError(_("This organization is already dissolved."), code="dissolved")
     last = organization.headcounts.order_by("-date").values_list("date", flat=True).first()
-    if date <= organization.founded_on or (last is not None and date < last):
-        raise ValidationError(
-            {"date": _("The date must come after the founding and the last head count.")},
-            code="date_order",
+    if date <= organization.founded_on or (last is not None and date <= last):
+        raise field_error(
+            "date",
+            _("The date must come after the founding and the last head count."),
+            "date_order",
         )
     organization.dissolved_on = date
     organization.save(update_fields=["dissolved_on"])
