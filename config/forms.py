@@ -20,3 +20,11 @@ class PickerDateInput(forms.DateInput):
 
 class DateField(forms.DateField):
     widget = PickerDateInput
+
+
+class ScopedForm(forms.Form):
+    """A form that knows its user, so that every choice it offers comes from the user's scope."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user

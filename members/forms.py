@@ -2,7 +2,7 @@ from dal import autocomplete, forward
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DateField
+from config.forms import DateField, ScopedForm
 from members.models import Candidate, Gender, MemberEvent, Position, Status
 from members.services import MEMBER_ORGANIZATION_KINDS, REMOVAL_STATUS
 from organizations.models import Enterprise, PartyOrganization
@@ -28,7 +28,7 @@ def forward_kinds():
     return forward.Const([str(kind) for kind in MEMBER_ORGANIZATION_KINDS], "kinds")
 
 
-class PersonForm(forms.Form):
+class PersonForm(ScopedForm):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
     birth_date = DateField(label=_("Date of birth"), required=False)
@@ -48,9 +48,9 @@ class AdmitForm(PersonForm):
     decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
     field_order = ["organization", "date", "decision_number"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"] = organization_field(user)
+        self.fields["organization"] = organization_field(self.user)
         self.order_fields(self.field_order)
 
 
@@ -71,18 +71,18 @@ class TransferInForm(AdmitForm):
         self.fields["date"].label = _("Transfer date")
 
 
-class MakeOfficialForm(forms.Form):
+class MakeOfficialForm(ScopedForm):
     date = DateField(label=_("Date of official membership"))
     decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
 
 
-class TransferOutForm(forms.Form):
+class TransferOutForm(ScopedForm):
     date = DateField(label=_("Transfer date"))
     to_unit = forms.CharField(label=_("Transferred to"), max_length=255)
     decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(ScopedForm):
     kind = forms.ChoiceField(
         label=_("Reason"),
         choices=[(kind, MemberEvent.Kind(kind).label) for kind in REMOVAL_STATUS],

@@ -1,17 +1,18 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.generic import CreateView, DetailView, FormView, UpdateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin, SingleTableView
 
 from config.dates import add_months, today
 from config.exports import SafeExportMixin
-from config.views import ScopedQuerysetMixin, WriteAccessMixin, add_service_errors
+from config.views import ScopedQuerysetMixin, ServiceFormView, WriteAccessMixin
 from members import services
 from members.filters import CandidateFilterSet, MemberFilterSet
 from members.forms import (
@@ -66,40 +67,18 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class ServiceFormView(WriteAccessMixin, FormView):
-    """A form whose valid data goes to one service; its ValidationErrors come back as field
-    errors, and the result must still be in the user's scope or the transaction rolls back."""
+class MemberFormView(ServiceFormView):
+    """Member forms share one template, with the way back to the list or the member."""
 
     template_name = "members/event_form.html"
-    title = ""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                member = self.perform(form.cleaned_data)
-                if not Member.objects.for_user(self.request.user).filter(pk=member.pk).exists():
-                    raise PermissionDenied
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message % {"name": member.full_name})
-        return redirect(member)
 
 
-class MemberAdmitView(ServiceFormView):
+class MemberAdmitView(MemberFormView):
     form_class = AdmitForm
 
-    @property
-    def title(self):
-        return _("Admit a new member")
+    title = gettext_lazy("Admit a new member")
 
-    success_message = _("%(name)s has been admitted.")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    success_message = gettext_lazy("%(name)s has been admitted.")
 
     def perform(self, data):
         return services.member_admit(**data)
@@ -108,17 +87,15 @@ class MemberAdmitView(ServiceFormView):
 class MemberTransferInView(MemberAdmitView):
     form_class = TransferInForm
 
-    @property
-    def title(self):
-        return _("Transfer a member in")
+    title = gettext_lazy("Transfer a member in")
 
-    success_message = _("%(name)s has been transferred in.")
+    success_message = gettext_lazy("%(name)s has been transferred in.")
 
     def perform(self, data):
         return services.member_transfer_in(**data)
 
 
-class MemberActionView(ServiceFormView):
+class MemberActionView(MemberFormView):
     """An event on one existing member, found in the user's scope (404 otherwise)."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -136,11 +113,9 @@ class MemberActionView(ServiceFormView):
 class MemberMakeOfficialView(MemberActionView):
     form_class = MakeOfficialForm
     service = staticmethod(services.member_make_official)
-    success_message = _("%(name)s is now an official member.")
+    success_message = gettext_lazy("%(name)s is now an official member.")
 
-    @property
-    def title(self):
-        return _("Make official")
+    title = gettext_lazy("Make official")
 
     def get_initial(self):
         return {"date": max(self.member.official_due_on or today(), today())}
@@ -149,21 +124,17 @@ class MemberMakeOfficialView(MemberActionView):
 class MemberTransferOutView(MemberActionView):
     form_class = TransferOutForm
     service = staticmethod(services.member_transfer_out)
-    success_message = _("%(name)s has been transferred out.")
+    success_message = gettext_lazy("%(name)s has been transferred out.")
 
-    @property
-    def title(self):
-        return _("Transfer out")
+    title = gettext_lazy("Transfer out")
 
 
 class MemberRemoveView(MemberActionView):
     form_class = RemoveForm
     service = staticmethod(services.member_remove)
-    success_message = _("The removal of %(name)s has been recorded.")
+    success_message = gettext_lazy("The removal of %(name)s has been recorded.")
 
-    @property
-    def title(self):
-        return _("Died, struck off, expelled or left")
+    title = gettext_lazy("Died, struck off, expelled or left")
 
 
 class DueListView(ScopedQuerysetMixin, SingleTableView):
@@ -225,15 +196,13 @@ class CandidateUpdateView(CandidateFormMixin, ScopedQuerysetMixin, UpdateView):
     pass
 
 
-class CandidateAdmitView(ServiceFormView):
+class CandidateAdmitView(MemberFormView):
     """Admit a verified candidate: the new member is linked to the candidate."""
 
     form_class = CandidateAdmitForm
-    success_message = _("%(name)s has been admitted.")
+    success_message = gettext_lazy("%(name)s has been admitted.")
 
-    @property
-    def title(self):
-        return _("Admit an outstanding candidate")
+    title = gettext_lazy("Admit an outstanding candidate")
 
     def dispatch(self, request, *args, **kwargs):
         self.candidate = get_object_or_404(

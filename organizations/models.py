@@ -9,6 +9,7 @@ committee's subtree is one indexed `path LIKE '/1/5/%'`); both are derived and c
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,6 +22,14 @@ class ZoneKind(models.TextChoices):
     ECONOMIC = "economic", _("Economic zone")
 
 
+class ZoneQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Zones are public reference data: every signed-in user may choose any of them."""
+        from organizations.scope import committee_path
+
+        return self if committee_path(user) is not None else self.none()
+
+
 class Zone(models.Model):
     """An industrial park, export-processing zone or economic zone."""
 
@@ -31,6 +40,7 @@ class Zone(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     province = models.CharField(_("province"), max_length=100)
 
+    objects = ZoneQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -97,6 +107,9 @@ class Enterprise(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("organizations:enterprise_update", args=[self.pk])
 
 
 class PartyOrganizationQuerySet(models.QuerySet):
@@ -213,6 +226,9 @@ class PartyOrganization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("organizations:organization_detail", args=[self.pk])
 
     @property
     def is_committee(self) -> bool:

@@ -1,7 +1,30 @@
 from dal import autocomplete
-from django.db.models import Q
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import LazyPaginator, SingleTableMixin
 
-from organizations.models import Enterprise, PartyOrganization
+from config.views import ScopedQuerysetMixin, ServiceFormView, WriteAccessMixin
+from members.models import ACTIVE_STATUSES
+from organizations import services
+from organizations.filters import EnterpriseFilterSet, PartyOrganizationFilterSet
+from organizations.forms import (
+    DissolveForm,
+    EnterpriseForm,
+    EstablishForm,
+    MoveForm,
+    OrganizationTransferOutForm,
+    ReceiveForm,
+)
+from organizations.models import Enterprise, PartyOrganization, Zone
+from organizations.tables import EnterpriseTable, PartyOrganizationTable
+from unions.models import MassOrganization
 
 
 class OrganizationAutocomplete(autocomplete.Select2QuerySetView):
@@ -26,3 +49,162 @@ class EnterpriseAutocomplete(autocomplete.Select2QuerySetView):
         if self.q:
             enterprises = enterprises.filter(name__icontains=self.q)
         return enterprises.order_by("name")
+
+
+class ZoneAutocomplete(autocomplete.Select2QuerySetView):
+    def get_queryset(self):
+        zones = Zone.objects.for_user(self.request.user)
+        if self.q:
+            zones = zones.filter(Q(code__icontains=self.q) | Q(name__icontains=self.q))
+        return zones.order_by("name")
+
+
+class PartyOrganizationListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
+    queryset = (
+        PartyOrganization.objects.select_related("parent", "enterprise")
+        .annotate(member_count=Count("members", filter=Q(members__status__in=ACTIVE_STATUSES)))
+        .order_by("path")
+    )
+    filterset_class = PartyOrganizationFilterSet
+    table_class = PartyOrganizationTable
+    paginator_class = LazyPaginator
+    table_pagination = {"per_page": 50}
+    template_name = "organizations/partyorganization_list.html"
+
+
+class PartyOrganizationDetailView(ScopedQuerysetMixin, DetailView):
+    queryset = PartyOrganization.objects.select_related("parent", "enterprise", "zone")
+    template_name = "organizations/partyorganization_detail.html"
+
+    def get_context_data(self, **kwargs):
+        organization = self.object
+        return super().get_context_data(
+            events=organization.events.select_related("parent", "previous_parent").order_by(
+                "-date", "-pk"
+            ),
+            children=organization.children.order_by("code"),
+            member_count=organization.members.filter(status__in=ACTIVE_STATUSES).count(),
+            history=organization.history.select_related("history_user")[:50],
+            **kwargs,
+        )
+
+
+class OrganizationFormView(ServiceFormView):
+    template_name = "organizations/action_form.html"
+
+
+class OrganizationEstablishView(OrganizationFormView):
+    form_class = EstablishForm
+    title = gettext_lazy("Establish a Party organization")
+    success_message = gettext_lazy("%(name)s has been established.")
+
+    def perform(self, data):
+        return services.organization_establish(**data)
+
+
+class OrganizationReceiveView(OrganizationFormView):
+    form_class = ReceiveForm
+    title = gettext_lazy("Receive an organization from a district")
+    success_message = gettext_lazy("%(name)s has been received.")
+
+    def perform(self, data):
+        return services.organization_receive(**data)
+
+
+class OrganizationActionView(OrganizationFormView):
+    """A change of one existing organization, found in the user's scope (404 otherwise)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.organization = get_object_or_404(
+            PartyOrganization.objects.for_user(request.user), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organization=self.organization, **kwargs)
+
+    def perform(self, data):
+        self.service(organization=self.organization, **data)
+        return self.organization
+
+
+class OrganizationDissolveView(OrganizationActionView):
+    form_class = DissolveForm
+    service = staticmethod(services.organization_dissolve)
+    title = gettext_lazy("Dissolve")
+    success_message = gettext_lazy("The dissolution of %(name)s has been recorded.")
+
+
+class OrganizationMoveView(OrganizationActionView):
+    form_class = MoveForm
+    service = staticmethod(services.organization_move)
+    title = gettext_lazy("Move under another organization")
+    success_message = gettext_lazy("%(name)s has been moved.")
+
+
+class OrganizationTransferOutView(OrganizationActionView):
+    form_class = OrganizationTransferOutForm
+    service = staticmethod(services.organization_transfer_out)
+    title = gettext_lazy("Transfer out")
+    success_message = gettext_lazy("%(name)s has been transferred out.")
+
+    def perform(self, data):
+        # A transferred organization leaves the user's scope by design: show it from here.
+        services.organization_transfer_out(organization=self.organization, **data)
+        return self.organization.parent
+
+
+def with_coverage(enterprises):
+    """Whether each enterprise has a Party organization, a trade union and a youth union."""
+    unions = MassOrganization.objects.filter(enterprise=OuterRef("pk"), dissolved_on__isnull=True)
+    return enterprises.annotate(
+        has_party_organization=Exists(
+            PartyOrganization.objects.filter(enterprise=OuterRef("pk"), is_active=True)
+        ),
+        has_trade_union=Exists(unions.filter(kind=MassOrganization.Kind.TRADE_UNION)),
+        has_youth_union=Exists(unions.filter(kind=MassOrganization.Kind.YOUTH_UNION)),
+    )
+
+
+class EnterpriseListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
+    filterset_class = EnterpriseFilterSet
+    table_class = EnterpriseTable
+    paginator_class = LazyPaginator
+    table_pagination = {"per_page": 50}
+    template_name = "organizations/enterprise_list.html"
+
+    def get_queryset(self):
+        return with_coverage(super().get_queryset().select_related("zone")).order_by("name")
+
+    queryset = Enterprise.objects.all()
+
+
+class EnterpriseFormMixin(WriteAccessMixin):
+    model = Enterprise
+    form_class = EnterpriseForm
+    template_name = "organizations/enterprise_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            self.object = form.save()
+            if (
+                not Enterprise.objects.for_user(self.request.user)
+                .filter(pk=self.object.pk)
+                .exists()
+            ):
+                # A new enterprise is in scope once the committee has an organization in its
+                # zone; staff may register enterprises only in such zones.
+                raise PermissionDenied
+        messages.success(self.request, _("%(name)s has been saved.") % {"name": self.object})
+        return redirect("organizations:enterprise_list")
+
+
+class EnterpriseCreateView(EnterpriseFormMixin, CreateView):
+    pass
+
+
+class EnterpriseUpdateView(EnterpriseFormMixin, ScopedQuerysetMixin, UpdateView):
+    pass

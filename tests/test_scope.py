@@ -33,7 +33,13 @@ def hanoi_objects():
     hanoi = PartyOrganization.objects.get(code="HN-KCNCX")
     member = Member.objects.filter(organization__path__startswith=hanoi.path).first()
     candidate = Candidate.objects.filter(organization__path__startswith=hanoi.path).first()
+    cell = PartyOrganization.objects.get(code="HN-002")
     return {
+        "organizations:organization_detail": cell,
+        "organizations:organization_dissolve": cell,
+        "organizations:organization_move": cell,
+        "organizations:organization_transfer_out": cell,
+        "organizations:enterprise_update": cell.enterprise,
         "members:member_detail": member,
         "members:member_make_official": member,
         "members:member_transfer_out": member,

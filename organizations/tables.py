@@ -1,0 +1,44 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Enterprise, PartyOrganization
+
+YES_NO = {"true": "✓", "false": "—"}
+
+
+class PartyOrganizationTable(tables.Table):
+    code = tables.Column(linkify=True)
+    name = tables.Column(linkify=True)
+    parent = tables.Column(order_by=("parent__name",))
+    member_count = tables.Column(verbose_name=_("Members"), attrs={"td": {"class": "num"}})
+    is_active = tables.BooleanColumn(yesno=("✓", "—"))
+
+    class Meta:
+        model = PartyOrganization
+        fields = ["code", "name", "kind", "parent", "enterprise", "member_count", "is_active"]
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = _("No organization matches these filters.")
+
+
+class EnterpriseTable(tables.Table):
+    name = tables.Column(linkify=True)
+    has_party_organization = tables.BooleanColumn(
+        verbose_name=_("Party organization"), yesno=("✓", "—")
+    )
+    has_trade_union = tables.BooleanColumn(verbose_name=_("Trade union"), yesno=("✓", "—"))
+    has_youth_union = tables.BooleanColumn(verbose_name=_("Youth union"), yesno=("✓", "—"))
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "zone",
+            "ownership",
+            "investor_country",
+            "workforce",
+            "has_party_organization",
+            "has_trade_union",
+            "has_youth_union",
+        ]
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = _("No enterprise matches these filters.")
