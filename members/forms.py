@@ -1,31 +1,13 @@
-from dal import autocomplete, forward
+from dal import autocomplete
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateField, ScopedForm
 from members.models import Candidate, Gender, MemberEvent, Position, Status
 from members.services import MEMBER_ORGANIZATION_KINDS, REMOVAL_STATUS
-from organizations.models import Enterprise, PartyOrganization
+from organizations.forms import organization_field
+from organizations.models import Enterprise
 from unions.models import MassOrganization
-
-
-def organization_field(user) -> forms.ModelChoiceField:
-    """A Party organization in the user's scope that members can belong to, by autocomplete."""
-    return forms.ModelChoiceField(
-        label=_("Party organization"),
-        queryset=PartyOrganization.objects.for_user(user).filter(
-            kind__in=MEMBER_ORGANIZATION_KINDS, is_active=True
-        ),
-        widget=autocomplete.ModelSelect2(
-            url="organizations:organization_autocomplete",
-            forward=(forward_kinds(),),
-            attrs={"data-placeholder": _("Type a code or a name")},
-        ),
-    )
-
-
-def forward_kinds():
-    return forward.Const([str(kind) for kind in MEMBER_ORGANIZATION_KINDS], "kinds")
 
 
 class PersonForm(ScopedForm):
@@ -50,7 +32,9 @@ class AdmitForm(PersonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"] = organization_field(self.user)
+        self.fields["organization"] = organization_field(
+            self.user, _("Party organization"), MEMBER_ORGANIZATION_KINDS
+        )
         self.order_fields(self.field_order)
 
 
@@ -116,7 +100,9 @@ class CandidateForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"] = organization_field(user)
+        self.fields["organization"] = organization_field(
+            user, _("Party organization"), MEMBER_ORGANIZATION_KINDS
+        )
         # The widget first: assigning the queryset afterwards hands it the scoped choices.
         self.fields["enterprise"].widget = autocomplete.ModelSelect2(
             url="organizations:enterprise_autocomplete"

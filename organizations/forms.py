@@ -10,15 +10,16 @@ Kind = PartyOrganization.Kind
 STAFF_KINDS = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL, Kind.SUBORDINATE_CELL)
 
 
-def committee_field(user, label) -> forms.ModelChoiceField:
-    """A committee of the user's scope, chosen by autocomplete."""
+def organization_field(user, label, kinds=PartyOrganization.COMMITTEE_KINDS):
+    """An active organization of the given kinds in the user's scope, chosen by autocomplete."""
     field = forms.ModelChoiceField(label=label, queryset=PartyOrganization.objects.none())
     field.widget = autocomplete.ModelSelect2(
         url="organizations:organization_autocomplete",
-        forward=(forward.Const([str(k) for k in PartyOrganization.COMMITTEE_KINDS], "kinds"),),
+        forward=(forward.Const([str(kind) for kind in kinds], "kinds"),),
         attrs={"data-placeholder": _("Type a code or a name")},
     )
-    field.queryset = PartyOrganization.objects.for_user(user).committees().filter(is_active=True)
+    # Assigned after the widget, so that the widget renders only scoped choices.
+    field.queryset = PartyOrganization.objects.for_user(user).filter(kind__in=kinds, is_active=True)
     return field
 
 
@@ -35,7 +36,7 @@ class EstablishForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"] = committee_field(self.user, _("Parent organization"))
+        self.fields["parent"] = organization_field(self.user, _("Parent organization"))
         self.fields["enterprise"].widget = autocomplete.ModelSelect2(
             url="organizations:enterprise_autocomplete"
         )
@@ -65,7 +66,7 @@ class MoveForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"] = committee_field(self.user, _("New parent organization"))
+        self.fields["new_parent"] = organization_field(self.user, _("New parent organization"))
         self.order_fields(["new_parent"])
 
 

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from config.dates import today
 from config.forms import DateField
+from organizations.forms import organization_field
 from organizations.models import PartyOrganization
+from reports.models import Metric, Target
 
 
 class GrowthForm(forms.Form):
@@ -59,3 +61,21 @@ def quick_periods(committee: PartyOrganization):
     )
     periods.append((_("This year"), datetime.date(day.year - 1, 12, 31), day))
     return [(label, base, as_of) for label, base, as_of in periods if base < as_of]
+
+
+TARGET_METRICS = (Metric.ORGANIZATIONS_ESTABLISHED, Metric.MEMBERS_ADMITTED)
+
+
+class TargetForm(forms.ModelForm):
+    """A yearly plan, congress or supplementary target of a committee in the user's scope."""
+
+    metric = forms.ChoiceField(label=_("Metric"), choices=[(m, m.label) for m in TARGET_METRICS])
+
+    class Meta:
+        model = Target
+        fields = ["committee", "kind", "start_year", "end_year", "metric", "value"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"] = organization_field(user, _("Committee"))
+        self.fields["start_year"].help_text = _("For a yearly target, the same year twice.")

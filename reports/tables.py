@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from reports.models import Target
+
 NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
@@ -27,3 +29,23 @@ class GrowthTable(tables.Table):
         attrs = {"class": "table table-sm table-striped align-middle", "id": "growth-table"}
         row_attrs = {"data-metric": lambda record: record.metric}
         empty_text = _("No figures.")
+
+
+class TargetTable(tables.Table):
+    committee = tables.Column(order_by=("committee__code",))
+    period_label = tables.Column(verbose_name=_("Period"), order_by=("start_year", "end_year"))
+    value = tables.Column(attrs=NUMBER)
+    edit = tables.LinkColumn(
+        "reports:target_update",
+        args=[tables.A("pk")],
+        text=_("Edit"),
+        orderable=False,
+        verbose_name="",
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = Target
+        fields = ["committee", "period_label", "kind", "metric", "value", "edit"]
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = _("No target entered yet.")

@@ -1,17 +1,22 @@
 import datetime
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
-from django_tables2 import SingleTableMixin
+from django.views.generic import CreateView, TemplateView, UpdateView
+from django_tables2 import SingleTableMixin, SingleTableView
 
 from config.dates import today
+from config.views import ScopedQuerysetMixin, WriteAccessMixin
 from organizations.models import PartyOrganization
 from reports import statistics
 from reports.formatting import multiple, percent
-from reports.forms import GrowthForm, quick_periods
+from reports.forms import GrowthForm, TargetForm, quick_periods
 from reports.models import Metric, Target
-from reports.tables import GrowthTable
+from reports.tables import GrowthTable, TargetTable
 
 
 class CommitteeMixin:
@@ -116,3 +121,35 @@ class GrowthView(CommitteeMixin, SingleTableMixin, TemplateView):
                 members_balance=self.growth.balances(members),
             )
         return context
+
+
+class TargetListView(ScopedQuerysetMixin, SingleTableView):
+    queryset = Target.objects.select_related("committee").order_by("-start_year", "committee__code")
+    table_class = TargetTable
+    table_pagination = {"per_page": 50}
+    template_name = "reports/target_list.html"
+
+
+class TargetFormMixin(WriteAccessMixin):
+    model = Target
+    form_class = TargetForm
+    template_name = "reports/target_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            self.object = form.save()
+            if not Target.objects.for_user(self.request.user).filter(pk=self.object.pk).exists():
+                raise PermissionDenied
+        messages.success(self.request, _("The target has been saved."))
+        return redirect("reports:target_list")
+
+
+class TargetCreateView(TargetFormMixin, CreateView):
+    pass
+
+
+class TargetUpdateView(TargetFormMixin, ScopedQuerysetMixin, UpdateView):
+    pass

@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.models import Candidate, Member
 from organizations.models import PartyOrganization
+from reports.models import Target
+from unions.models import MassOrganization
 
 pytestmark = pytest.mark.django_db
 # Pages that anyone may POST to: they change no committee's data.
@@ -34,12 +36,17 @@ def hanoi_objects():
     member = Member.objects.filter(organization__path__startswith=hanoi.path).first()
     candidate = Candidate.objects.filter(organization__path__startswith=hanoi.path).first()
     cell = PartyOrganization.objects.get(code="HN-002")
+    union = MassOrganization.objects.filter(party_committee=hanoi).first()
     return {
         "organizations:organization_detail": cell,
         "organizations:organization_dissolve": cell,
         "organizations:organization_move": cell,
         "organizations:organization_transfer_out": cell,
         "organizations:enterprise_update": cell.enterprise,
+        "unions:union_detail": union,
+        "unions:headcount_record": union,
+        "unions:union_dissolve": union,
+        "reports:target_update": Target.objects.filter(committee=hanoi).first(),
         "members:member_detail": member,
         "members:member_make_official": member,
         "members:member_transfer_out": member,

@@ -6,6 +6,7 @@ count: the sources report both a stock ("135,460 members") and a flow ("134,369 
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -90,6 +91,9 @@ class MassOrganization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("unions:union_detail", args=[self.pk])
 
 
 class HeadcountQuerySet(models.QuerySet):

@@ -1,6 +1,17 @@
 from dal import autocomplete
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+from django_tables2 import LazyPaginator, SingleTableMixin
 
-from unions.models import MassOrganization
+from config.views import ScopedQuerysetMixin, ServiceFormView
+from unions import services
+from unions.filters import MassOrganizationFilterSet
+from unions.forms import DissolveUnionForm, FoundForm, HeadcountForm
+from unions.models import Headcount, MassOrganization
+from unions.tables import HeadcountTable, MassOrganizationTable
 
 
 class MassOrganizationAutocomplete(autocomplete.Select2QuerySetView):
@@ -13,3 +24,77 @@ class MassOrganizationAutocomplete(autocomplete.Select2QuerySetView):
         if self.q:
             unions = unions.filter(name__icontains=self.q)
         return unions.order_by("name")
+
+
+def with_latest_count(unions):
+    latest = Headcount.objects.filter(organization=OuterRef("pk")).order_by("-date")
+    return unions.annotate(
+        latest_members=Subquery(latest.values("members")[:1]),
+        latest_date=Subquery(latest.values("date")[:1]),
+    )
+
+
+class MassOrganizationListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
+    queryset = MassOrganization.objects.select_related("party_committee")
+    filterset_class = MassOrganizationFilterSet
+    table_class = MassOrganizationTable
+    paginator_class = LazyPaginator
+    table_pagination = {"per_page": 50}
+    template_name = "unions/massorganization_list.html"
+
+    def get_queryset(self):
+        return with_latest_count(super().get_queryset()).order_by("kind", "name")
+
+
+class MassOrganizationDetailView(ScopedQuerysetMixin, DetailView):
+    queryset = MassOrganization.objects.select_related("party_committee", "enterprise", "zone")
+    template_name = "unions/massorganization_detail.html"
+
+    def get_context_data(self, **kwargs):
+        table = HeadcountTable(self.object.headcounts.order_by("-date"))
+        history = self.object.history.select_related("history_user")[:50]
+        return super().get_context_data(headcounts=table, history=history, **kwargs)
+
+
+class UnionFormView(ServiceFormView):
+    template_name = "unions/action_form.html"
+
+
+class MassOrganizationFoundView(UnionFormView):
+    form_class = FoundForm
+    title = gettext_lazy("Register a union organization")
+    success_message = gettext_lazy("%(name)s has been registered.")
+
+    def perform(self, data):
+        return services.mass_organization_found(**data)
+
+
+class UnionActionView(UnionFormView):
+    def dispatch(self, request, *args, **kwargs):
+        self.union = get_object_or_404(
+            MassOrganization.objects.for_user(request.user), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(union=self.union, **kwargs)
+
+
+class HeadcountRecordView(UnionActionView):
+    form_class = HeadcountForm
+    title = gettext_lazy("Record a head count")
+    success_message = gettext_lazy("The head count of %(name)s has been recorded.")
+
+    def perform(self, data):
+        services.headcount_record(organization=self.union, **data)
+        return self.union
+
+
+class MassOrganizationDissolveView(UnionActionView):
+    form_class = DissolveUnionForm
+    title = gettext_lazy("Dissolve")
+    success_message = gettext_lazy("The dissolution of %(name)s has been recorded.")
+
+    def perform(self, data):
+        services.mass_organization_dissolve(organization=self.union, **data)
+        return self.union

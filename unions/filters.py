@@ -1,0 +1,14 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from unions.models import MassOrganization
+
+
+class MassOrganizationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=MassOrganization.Kind.choices, label=_("Kind"))
+    level = django_filters.ChoiceFilter(choices=MassOrganization.Level.choices, label=_("Level"))
+
+    class Meta:
+        model = MassOrganization
+        fields = ["q", "kind", "level"]
