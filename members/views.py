@@ -12,6 +12,7 @@ from django_tables2 import LazyPaginator, SingleTableMixin, SingleTableView
 
 from config.dates import add_months, today
 from config.exports import SafeExportMixin
+from config.history import history_rows
 from config.views import ScopedQuerysetMixin, ServiceFormView, WriteAccessMixin
 from members import services
 from members.filters import CandidateFilterSet, MemberFilterSet
@@ -63,7 +64,7 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
         context["events"] = self.object.events.select_related("organization").order_by(
             "-date", "-pk"
         )
-        context["history"] = self.object.history.select_related("history_user")[:50]
+        context["history"] = history_rows(self.object)
         return context
 
 

@@ -10,6 +10,7 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
+from config.history import history_rows
 from config.views import ScopedQuerysetMixin, ServiceFormView, WriteAccessMixin
 from members.models import ACTIVE_STATUSES
 from organizations import services
@@ -84,7 +85,7 @@ class PartyOrganizationDetailView(ScopedQuerysetMixin, DetailView):
             ),
             children=organization.children.order_by("code"),
             member_count=organization.members.filter(status__in=ACTIVE_STATUSES).count(),
-            history=organization.history.select_related("history_user")[:50],
+            history=history_rows(organization),
             **kwargs,
         )
 

@@ -6,6 +6,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
+from config.history import history_rows
 from config.views import ScopedQuerysetMixin, ServiceFormView
 from unions import services
 from unions.filters import MassOrganizationFilterSet
@@ -52,7 +53,7 @@ class MassOrganizationDetailView(ScopedQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         table = HeadcountTable(self.object.headcounts.order_by("-date"))
-        history = self.object.history.select_related("history_user")[:50]
+        history = history_rows(self.object)
         return super().get_context_data(headcounts=table, history=history, **kwargs)
 
 

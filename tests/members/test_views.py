@@ -193,3 +193,18 @@ def test_autocomplete_offers_only_scoped_organizations(login):
     assert codes and not any("Hà Nội" in text for text in codes)
     ids = {int(item["id"]) for item in response.json()["results"]}
     assert not PartyOrganization.objects.filter(pk__in=ids, code__startswith="HN").exists()
+
+
+def test_history_tab_names_the_user_and_what_changed(login):
+    client = login("canbo")
+    due = client.get(reverse("members:due_list"))
+    member = next(row.record for row in due.context["table"].page.object_list)
+    client.post(
+        reverse("members:member_make_official", args=[member.pk]),
+        {"date": member.official_due_on.strftime("%d/%m/%Y")},
+    )
+    rows = client.get(member.get_absolute_url()).context["history"]
+    latest = rows[0]
+    assert latest.user.username == "canbo"
+    changes = {str(label): (old, new) for label, old, new in latest.changes}
+    assert changes["tình trạng"] == ("Đảng viên dự bị", "Đảng viên chính thức"), changes
