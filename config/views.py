@@ -1,11 +1,15 @@
 """What every scoped view uses: reads through `for_user`, writes re-checked in the transaction."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
+from organizations.models import SubmissionReceipt
 from organizations.scope import can_write
 
 
@@ -37,7 +41,42 @@ def add_service_errors(form, error: ValidationError) -> None:
         )
 
 
-class ServiceFormView(WriteAccessMixin, FormView):
+class OnceOnlyMixin:
+    """A form page that writes at most once per rendering of the form.
+
+    The form carries a random token; the write stores it in a SubmissionReceipt inside the
+    same transaction, so a repeated POST goes to the first result and writes nothing."""
+
+    def get_context_data(self, **kwargs):
+        token = self.request.POST.get("submission_token") or uuid.uuid4().hex
+        return super().get_context_data(submission_token=token, **kwargs)
+
+    def write_once(self, write):
+        """Run `write()` (returns the saved object) unless this form was already sent."""
+        token = self.request.POST.get("submission_token", "")[:64]
+        if not token:
+            return write(), None
+        done = SubmissionReceipt.objects.filter(token=token, user=self.request.user).first()
+        if done is not None:
+            return None, done.url
+        try:
+            with transaction.atomic():
+                receipt = SubmissionReceipt.objects.create(token=token, user=self.request.user)
+                result = write()
+                receipt.url = result.get_absolute_url()
+                receipt.save(update_fields=["url"])
+        except IntegrityError:
+            # The same form was sent twice at once; the other request wrote it.
+            done = SubmissionReceipt.objects.filter(token=token).first()
+            return None, done.url if done else "/"
+        return result, None
+
+    def already_sent(self, url):
+        messages.info(self.request, _("This form had already been sent; it was saved once."))
+        return redirect(url)
+
+
+class ServiceFormView(OnceOnlyMixin, WriteAccessMixin, FormView):
     """A form whose valid data goes to one service (`perform`). The service's
     ValidationErrors come back next to the fields; the object it returns must still be in
     the user's scope, or the transaction rolls back (NetBox's ObjectEditView rule)."""
@@ -54,15 +93,44 @@ class ServiceFormView(WriteAccessMixin, FormView):
     def perform(self, data):
         raise NotImplementedError
 
+    def perform_in_scope(self, data):
+        with transaction.atomic():
+            result = self.perform(data)
+            if not type(result).objects.for_user(self.request.user).filter(pk=result.pk).exists():
+                raise PermissionDenied
+        return result
+
     def form_valid(self, form):
         try:
-            with transaction.atomic():
-                result = self.perform(form.cleaned_data)
-                visible = type(result).objects.for_user(self.request.user)
-                if not visible.filter(pk=result.pk).exists():
-                    raise PermissionDenied
+            result, earlier = self.write_once(lambda: self.perform_in_scope(form.cleaned_data))
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
+        if earlier is not None:
+            return self.already_sent(earlier)
         messages.success(self.request, self.success_message % {"name": result})
         return redirect(result)
+
+
+class ScopedModelFormMixin(OnceOnlyMixin, WriteAccessMixin):
+    """Create and update views of a registry model (candidates, enterprises, targets): the
+    form's choices come from the user's scope and the saved object must stay in it."""
+
+    list_url = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def save_in_scope(self, form):
+        with transaction.atomic():
+            saved = form.save()
+            if not type(saved).objects.for_user(self.request.user).filter(pk=saved.pk).exists():
+                raise PermissionDenied
+        return saved
+
+    def form_valid(self, form):
+        self.object, earlier = self.write_once(lambda: self.save_in_scope(form))
+        if earlier is not None:
+            return self.already_sent(earlier)
+        messages.success(self.request, _("%(name)s has been saved.") % {"name": self.object})
+        return redirect(self.list_url)

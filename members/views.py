@@ -1,10 +1,6 @@
 import datetime
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
@@ -13,7 +9,7 @@ from django_tables2 import LazyPaginator, SingleTableMixin, SingleTableView
 from config.dates import add_months, today
 from config.exports import SafeExportMixin
 from config.history import history_rows
-from config.views import ScopedQuerysetMixin, ServiceFormView, WriteAccessMixin
+from config.views import ScopedModelFormMixin, ScopedQuerysetMixin, ServiceFormView
 from members import services
 from members.filters import CandidateFilterSet, MemberFilterSet
 from members.forms import (
@@ -172,21 +168,11 @@ class CandidateListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     template_name = "members/candidate_list.html"
 
 
-class CandidateFormMixin(WriteAccessMixin):
+class CandidateFormMixin(ScopedModelFormMixin):
     model = Candidate
     form_class = CandidateForm
     template_name = "members/candidate_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        with transaction.atomic():
-            self.object = form.save()
-            if not Candidate.objects.for_user(self.request.user).filter(pk=self.object.pk).exists():
-                raise PermissionDenied
-        messages.success(self.request, _("%(name)s has been saved.") % {"name": self.object})
-        return redirect("members:candidate_list")
+    list_url = "members:candidate_list"
 
 
 class CandidateCreateView(CandidateFormMixin, CreateView):

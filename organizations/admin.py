@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Profile, Zone
+from organizations.models import (
+    Enterprise,
+    OrganizationEvent,
+    PartyOrganization,
+    Profile,
+    SubmissionReceipt,
+    Zone,
+)
 
 
 @admin.register(Zone)
@@ -59,3 +66,15 @@ class ProfileAdmin(SimpleHistoryAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "committee__code"]
     autocomplete_fields = ["committee"]
+
+
+@admin.register(SubmissionReceipt)
+class SubmissionReceiptAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "url"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -371,3 +371,21 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}, {self.committee.code})"
+
+
+class SubmissionReceipt(models.Model):
+    """A form submission already carried out: a second POST of the same form (double click,
+    reload, a slow network resending) finds it and goes to the first one's result instead of
+    writing again. The token is unique, so two simultaneous posts cannot both pass."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    url = models.CharField(max_length=255, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return self.token

@@ -1,17 +1,13 @@
 from dal import autocomplete
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
 from config.history import history_rows
-from config.views import ScopedQuerysetMixin, ServiceFormView, WriteAccessMixin
+from config.views import ScopedModelFormMixin, ScopedQuerysetMixin, ServiceFormView
 from members.models import ACTIVE_STATUSES
 from organizations import services
 from organizations.filters import EnterpriseFilterSet, PartyOrganizationFilterSet
@@ -180,27 +176,13 @@ class EnterpriseListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     queryset = Enterprise.objects.all()
 
 
-class EnterpriseFormMixin(WriteAccessMixin):
+class EnterpriseFormMixin(ScopedModelFormMixin):
+    # A new enterprise is in scope once the committee has an organization in its zone, so
+    # staff register enterprises only in such zones.
     model = Enterprise
     form_class = EnterpriseForm
     template_name = "organizations/enterprise_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        with transaction.atomic():
-            self.object = form.save()
-            if (
-                not Enterprise.objects.for_user(self.request.user)
-                .filter(pk=self.object.pk)
-                .exists()
-            ):
-                # A new enterprise is in scope once the committee has an organization in its
-                # zone; staff may register enterprises only in such zones.
-                raise PermissionDenied
-        messages.success(self.request, _("%(name)s has been saved.") % {"name": self.object})
-        return redirect("organizations:enterprise_list")
+    list_url = "organizations:enterprise_list"
 
 
 class EnterpriseCreateView(EnterpriseFormMixin, CreateView):

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -133,6 +134,9 @@ class Target(models.Model):
             else f"{self.start_year}-{self.end_year}"
         )
         return f"{self.committee.code} {period} {self.metric}: {self.value}"
+
+    def get_absolute_url(self):
+        return reverse("reports:target_update", args=[self.pk])
 
     @property
     def period_label(self) -> str:

@@ -1,16 +1,12 @@
 import datetime
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, TemplateView, UpdateView
 from django_tables2 import SingleTableMixin, SingleTableView
 
 from config.dates import today
-from config.views import ScopedQuerysetMixin, WriteAccessMixin
+from config.views import ScopedModelFormMixin, ScopedQuerysetMixin
 from organizations.models import PartyOrganization
 from reports import statistics
 from reports.formatting import multiple, percent
@@ -130,21 +126,11 @@ class TargetListView(ScopedQuerysetMixin, SingleTableView):
     template_name = "reports/target_list.html"
 
 
-class TargetFormMixin(WriteAccessMixin):
+class TargetFormMixin(ScopedModelFormMixin):
     model = Target
     form_class = TargetForm
     template_name = "reports/target_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        with transaction.atomic():
-            self.object = form.save()
-            if not Target.objects.for_user(self.request.user).filter(pk=self.object.pk).exists():
-                raise PermissionDenied
-        messages.success(self.request, _("The target has been saved."))
-        return redirect("reports:target_list")
+    list_url = "reports:target_list"
 
 
 class TargetCreateView(TargetFormMixin, CreateView):

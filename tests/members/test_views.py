@@ -208,3 +208,22 @@ def test_history_tab_names_the_user_and_what_changed(login):
     assert latest.user.username == "canbo"
     changes = {str(label): (old, new) for label, old, new in latest.changes}
     assert changes["tình trạng"] == ("Đảng viên dự bị", "Đảng viên chính thức"), changes
+
+
+def test_a_double_submit_admits_once(login, hanoi_cell):
+    client = login("canbo")
+    token = client.get(reverse("members:member_admit")).context["submission_token"]
+    data = admission(hanoi_cell, national_id="", submission_token=token)
+    first = client.post(reverse("members:member_admit"), data)
+    second = client.post(reverse("members:member_admit"), data)
+    assert Member.objects.filter(full_name="Trần Thị Mới").count() == 1
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+
+
+def test_a_corrected_form_can_be_sent_with_the_same_token(login, hanoi_cell):
+    client = login("canbo")
+    data = admission(hanoi_cell, date="15/03/2099", submission_token="t-1")
+    assert client.post(reverse("members:member_admit"), data).status_code == 200
+    data["date"] = "15/03/2024"
+    assert client.post(reverse("members:member_admit"), data).status_code == 302
+    assert Member.objects.filter(national_id="001198000777").count() == 1
