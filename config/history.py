@@ -9,6 +9,7 @@ class HistoryRow:
     user: object
     action: str
     changes: list = field(default_factory=list)  # (field label, old value, new value)
+    reason: str = ""
 
 
 def _shown(record, model_field):
@@ -42,7 +43,11 @@ def history_rows(instance, limit: int = 50) -> list[HistoryRow]:
                     )
         rows.append(
             HistoryRow(
-                record.history_date, record.history_user, record.get_history_type_display(), changes
+                record.history_date,
+                record.history_user,
+                record.get_history_type_display(),
+                changes,
+                record.history_change_reason or "",
             )
         )
     return rows[:limit]

@@ -118,3 +118,10 @@ class CandidateAdmitForm(PersonForm):
     date = DateField(label=_("Admission date"))
     decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
     field_order = ["date", "decision_number"]
+
+
+class EventCorrectionForm(ScopedForm):
+    date = DateField(label=_("Date"))
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
+    other_unit = forms.CharField(label=_("From / to unit"), max_length=255, required=False)
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=100)

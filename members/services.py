@@ -393,3 +393,58 @@ def member_remove(
         decision_number=decision_number,
         note=note,
     )
+
+
+@transaction.atomic
+def member_event_correct(
+    *,
+    event: MemberEvent,
+    date: datetime.date,
+    decision_number: str,
+    other_unit: str,
+    reason: str,
+) -> MemberEvent:
+    """Correct a wrongly entered event's date, decision number or unit.
+
+    The event keeps its place among the member's events; the old values stay in the
+    history with the reason and the user who corrected them.
+    """
+    member = Member.objects.select_for_update().get(pk=event.member_id)
+    event = MemberEvent.objects.select_for_update().get(pk=event.pk)
+    validate_not_future(date)
+    if not reason.strip():
+        raise field_error("reason", _("Say why the event is corrected."), "required")
+    siblings = list(member.events.order_by("date", "pk"))
+    index = next(i for i, e in enumerate(siblings) if e.pk == event.pk)
+    before = siblings[index - 1] if index > 0 else None
+    after = siblings[index + 1] if index + 1 < len(siblings) else None
+    if (before and date < before.date) or (after and date > after.date):
+        raise field_error(
+            "date",
+            _("The corrected date must stay between the events before and after it."),
+            "order",
+        )
+    if event.kind == MemberEvent.Kind.ADMITTED:
+        member.admitted_on = date
+    if event.kind == MemberEvent.Kind.MADE_OFFICIAL:
+        member.official_on = date
+    if (
+        member.admitted_on
+        and member.official_on
+        and member.official_on < add_months(member.admitted_on, PROBATION_MONTHS)
+    ):
+        raise field_error(
+            "date",
+            _("Official membership must come at least 12 months after admission."),
+            "probation_not_over",
+        )
+    event.date, event.decision_number, event.other_unit = date, decision_number, other_unit.strip()
+    event._change_reason = reason.strip()
+    event.save()
+    if before is not None and before.ended_on != date:
+        before.ended_on = date
+        before._change_reason = reason.strip()
+        before.save(update_fields=["ended_on"])
+    member._change_reason = reason.strip()
+    member.save(update_fields=["admitted_on", "official_on"])
+    return event

@@ -18,4 +18,5 @@ urlpatterns = [
         "<int:pk>/transfer-out/", views.MemberTransferOutView.as_view(), name="member_transfer_out"
     ),
     path("<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
+    path("events/<int:pk>/correct/", views.MemberEventCorrectView.as_view(), name="event_correct"),
 ]

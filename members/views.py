@@ -16,12 +16,13 @@ from members.forms import (
     AdmitForm,
     CandidateAdmitForm,
     CandidateForm,
+    EventCorrectionForm,
     MakeOfficialForm,
     RemoveForm,
     TransferInForm,
     TransferOutForm,
 )
-from members.models import Candidate, Member, MemberAccess, Status
+from members.models import Candidate, Member, MemberAccess, MemberEvent, Status
 from members.tables import CandidateTable, DueTable, MemberTable
 
 
@@ -214,3 +215,36 @@ class CandidateAdmitView(MemberFormView):
         return services.member_admit(
             organization=self.candidate.organization, candidate=self.candidate, **data
         )
+
+
+class MemberEventCorrectView(MemberFormView):
+    """Correct a wrongly entered event of a member in the user's scope."""
+
+    form_class = EventCorrectionForm
+    title = gettext_lazy("Correct an event")
+    success_message = gettext_lazy("The event of %(name)s has been corrected.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.event = get_object_or_404(
+            MemberEvent.objects.select_related("member").filter(
+                member__in=Member.objects.for_user(request.user)
+            ),
+            pk=kwargs["pk"],
+        )
+        self.member = self.event.member
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        event = self.event
+        return {
+            "date": event.date,
+            "decision_number": event.decision_number,
+            "other_unit": event.other_unit,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.member, event=self.event, **kwargs)
+
+    def perform(self, data):
+        services.member_event_correct(event=self.event, **data)
+        return self.member

@@ -51,6 +51,7 @@ def hanoi_objects():
         "members:member_make_official": member,
         "members:member_transfer_out": member,
         "members:member_remove": member,
+        "members:event_correct": member.events.first(),
         "members:candidate_update": candidate,
         "members:candidate_admit": candidate,
     }

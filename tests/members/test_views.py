@@ -227,3 +227,46 @@ def test_a_corrected_form_can_be_sent_with_the_same_token(login, hanoi_cell):
     data["date"] = "15/03/2024"
     assert client.post(reverse("members:member_admit"), data).status_code == 302
     assert Member.objects.filter(national_id="001198000777").count() == 1
+
+
+def test_correcting_an_event_keeps_the_old_value_in_history(login, hanoi_member):
+    admitted = hanoi_member.events.get(kind="admitted")
+    later = hanoi_member.events.filter(date__gt=admitted.date).order_by("date").first()
+    new_date = admitted.date.replace(day=1) if admitted.date.day > 1 else admitted.date
+    client = login("canbo")
+    response = client.post(
+        reverse("members:event_correct", args=[admitted.pk]),
+        {
+            "date": new_date.strftime("%d/%m/%Y"),
+            "decision_number": "SỬA-1",
+            "other_unit": "",
+            "reason": "Nhập nhầm số quyết định",
+        },
+    )
+    assert response.status_code == 302
+    admitted.refresh_from_db()
+    hanoi_member.refresh_from_db()
+    assert (admitted.date, admitted.decision_number) == (new_date, "SỬA-1")
+    assert hanoi_member.admitted_on == new_date
+    record = admitted.history.first()
+    assert record.history_user.username == "canbo"
+    assert record.history_change_reason == "Nhập nhầm số quyết định"
+    assert record.prev_record.decision_number != "SỬA-1"
+    if later is not None:
+        assert later.date >= new_date
+
+
+def test_a_correction_cannot_reorder_events(login, hanoi_member):
+    admitted = hanoi_member.events.get(kind="admitted")
+    response = login("canbo").post(
+        reverse("members:event_correct", args=[admitted.pk]),
+        {
+            "date": "01/01/2026",
+            "decision_number": "",
+            "other_unit": "",
+            "reason": "thử",
+        },
+    )
+    if hanoi_member.events.count() > 1:
+        assert response.status_code == 200
+        assert response.context["form"].errors["date"]
