@@ -6,15 +6,10 @@ from django.db import IntegrityError, transaction
 
 from members.models import Candidate, Member, MemberEvent, Position
 from tests.factories import D, admitted, cell, zone_committee
+from tests.helpers import violations
 
 pytestmark = pytest.mark.django_db
 CHOICES = "A value outside the allowed choices was given."
-
-
-def violations(instance, **kwargs) -> list[str]:
-    with pytest.raises(ValidationError) as exc:
-        instance.validate_constraints(**kwargs)
-    return exc.value.message_dict[NON_FIELD_ERRORS]
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ from config.dates import today
 from members import services
 from members.models import Candidate, Member, MemberEvent
 from organizations import services as org_services
-from organizations.models import OrganizationEvent, PartyOrganization
+from organizations.models import PartyOrganization
 from tests.factories import D, admitted, cell, person, zone_committee
+from tests.helpers import assert_refused, errors
+from tests.helpers import ledger_counts as counts
 
 # English messages, so that errors sharing a field (e.g. "date") can be told apart; the test
 # of the default language switches back to it.
@@ -40,32 +42,6 @@ STATUS = ("status", "Choose probationary or official")
 ADMITTED_ON_REQUIRED = ("admitted_on", "Enter the admission date of a probationary member")
 ADMITTED_ON_ORDER = ("admitted_on", "cannot be after the transfer")
 REMOVAL_KIND = ("kind", "Choose a reason for the removal")
-
-
-def errors(exc: ValidationError) -> dict[str, str]:
-    """Field -> messages of a dict error; code -> message of a plain one.
-
-    Django drops the `code` given with a dict, so a dict error is told apart by its field.
-    """
-    if hasattr(exc, "error_dict"):
-        return {field: " ".join(messages) for field, messages in exc.message_dict.items()}
-    return {exc.code: " ".join(exc.messages)}
-
-
-def assert_refused(exc_info, reason):
-    key, text = reason
-    found = errors(exc_info.value)
-    assert key in found, found
-    assert text in found[key], found
-
-
-def counts():
-    return (
-        Member.objects.count(),
-        MemberEvent.objects.count(),
-        OrganizationEvent.objects.count(),
-        PartyOrganization.objects.count(),
-    )
 
 
 @pytest.fixture

@@ -14,15 +14,10 @@ from organizations.models import (
     Zone,
 )
 from tests.factories import D, cell, zone_committee
+from tests.helpers import violations
 
 pytestmark = pytest.mark.django_db
 CHOICES = "A value outside the allowed choices was given."
-
-
-def violations(instance, **kwargs) -> list[str]:
-    with pytest.raises(ValidationError) as exc:
-        instance.validate_constraints(**kwargs)
-    return exc.value.message_dict[NON_FIELD_ERRORS]
 
 
 def new_zone(code="T-Z-C1", **extra):

@@ -11,6 +11,7 @@ from members.models import Member, MemberEvent
 from organizations import services
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Zone
 from tests.factories import D, admitted, cell, zone_committee
+from tests.helpers import assert_refused
 
 # English messages, so that errors sharing a field (e.g. "date") can be told apart.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -33,32 +34,6 @@ OTHER_UNIT = ("other_unit", "Name the committee")
 HAS_MEMBERS = ("has_members", "still has members")
 HAS_CHILDREN = ("has_children", "Dissolve or move the organizations under")
 INACTIVE = ("organization_inactive", "has been dissolved or transferred out")
-
-
-def errors(exc: ValidationError) -> dict[str, str]:
-    """Field -> messages of a dict error; code -> message of a plain one.
-
-    Django drops the `code` given with a dict, so a dict error is told apart by its field.
-    """
-    if hasattr(exc, "error_dict"):
-        return {field: " ".join(messages) for field, messages in exc.message_dict.items()}
-    return {exc.code: " ".join(exc.messages)}
-
-
-def assert_refused(exc_info, reason):
-    key, text = reason
-    found = errors(exc_info.value)
-    assert key in found, found
-    assert text in found[key], found
-
-
-def counts():
-    return (
-        Member.objects.count(),
-        MemberEvent.objects.count(),
-        OrganizationEvent.objects.count(),
-        PartyOrganization.objects.count(),
-    )
 
 
 def grassroots_committee(parent, day=datetime.date(2015, 2, 1)):

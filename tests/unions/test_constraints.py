@@ -5,16 +5,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from tests.factories import D, cell, zone_committee
+from tests.helpers import violations
 from unions.models import Headcount, MassOrganization
 
 pytestmark = pytest.mark.django_db
 CHOICES = "A value outside the allowed choices was given."
-
-
-def violations(instance, **kwargs) -> list[str]:
-    with pytest.raises(ValidationError) as exc:
-        instance.validate_constraints(**kwargs)
-    return exc.value.message_dict[NON_FIELD_ERRORS]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from config.dates import today
 from organizations import services as org_services
 from organizations.models import Enterprise, PartyOrganization, Zone
 from tests.factories import D, cell, zone_committee
+from tests.helpers import assert_refused, errors
 from unions import services
 from unions.models import Headcount, MassOrganization
 
@@ -30,20 +31,6 @@ NEGATIVE = ("members", "cannot be negative")
 BEFORE_FOUNDING = ("date", "was founded on")
 AFTER_DISSOLUTION = ("date", "was dissolved on")
 DUPLICATE_DATE = ("date", "already has a head count on this date")
-
-
-def errors(exc: ValidationError) -> dict[str, str]:
-    """Field -> messages of a dict error; code -> message of a plain one."""
-    if hasattr(exc, "error_dict"):
-        return {field: " ".join(messages) for field, messages in exc.message_dict.items()}
-    return {exc.code: " ".join(exc.messages)}
-
-
-def assert_refused(exc_info, reason):
-    key, text = reason
-    found = errors(exc_info.value)
-    assert key in found, found
-    assert text in found[key], found
 
 
 def counts():
