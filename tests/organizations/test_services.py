@@ -12,6 +12,7 @@ from organizations import services
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Zone
 from tests.factories import D, admitted, cell, zone_committee
 from tests.helpers import assert_refused
+from tests.helpers import ledger_counts as counts
 
 # English messages, so that errors sharing a field (e.g. "date") can be told apart.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
