@@ -5,7 +5,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
@@ -134,3 +134,26 @@ class ScopedModelFormMixin(OnceOnlyMixin, WriteAccessMixin):
             return self.already_sent(earlier)
         messages.success(self.request, _("%(name)s has been saved.") % {"name": self.object})
         return redirect(self.list_url)
+
+
+class ObjectServiceFormView(ServiceFormView):
+    """A service form about one object, found in the user's scope (404 otherwise).
+
+    The object goes to the service as `service_argument` and to the template as
+    `context_name`; `service` is the service function (wrap it in staticmethod)."""
+
+    model = None
+    service = None
+    service_argument = ""
+    context_name = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.target = get_object_or_404(self.model.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**{self.context_name: self.target}, **kwargs)
+
+    def perform(self, data):
+        self.service(**{self.service_argument: self.target}, **data)
+        return self.target

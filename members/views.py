@@ -9,7 +9,12 @@ from django_tables2 import LazyPaginator, SingleTableMixin, SingleTableView
 from config.dates import add_months, today
 from config.exports import SafeExportMixin
 from config.history import history_rows
-from config.views import ScopedModelFormMixin, ScopedQuerysetMixin, ServiceFormView
+from config.views import (
+    ObjectServiceFormView,
+    ScopedModelFormMixin,
+    ScopedQuerysetMixin,
+    ServiceFormView,
+)
 from members import services
 from members.filters import CandidateFilterSet, MemberFilterSet
 from members.forms import (
@@ -93,19 +98,12 @@ class MemberTransferInView(MemberAdmitView):
         return services.member_transfer_in(**data)
 
 
-class MemberActionView(MemberFormView):
-    """An event on one existing member, found in the user's scope (404 otherwise)."""
+class MemberActionView(ObjectServiceFormView):
+    """An event on one existing member of the user's scope."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.member = get_object_or_404(Member.objects.for_user(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(member=self.member, **kwargs)
-
-    def perform(self, data):
-        self.service(member=self.member, **data)
-        return self.member
+    template_name = "members/event_form.html"
+    model = Member
+    service_argument = context_name = "member"
 
 
 class MemberMakeOfficialView(MemberActionView):
@@ -116,7 +114,7 @@ class MemberMakeOfficialView(MemberActionView):
     title = gettext_lazy("Make official")
 
     def get_initial(self):
-        return {"date": max(self.member.official_due_on or today(), today())}
+        return {"date": max(self.target.official_due_on or today(), today())}
 
 
 class MemberTransferOutView(MemberActionView):

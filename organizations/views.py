@@ -1,13 +1,17 @@
 from dal import autocomplete
 from django.db.models import Count, Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
 from config.history import history_rows
-from config.views import ScopedModelFormMixin, ScopedQuerysetMixin, ServiceFormView
+from config.views import (
+    ObjectServiceFormView,
+    ScopedModelFormMixin,
+    ScopedQuerysetMixin,
+    ServiceFormView,
+)
 from members.models import ACTIVE_STATUSES
 from organizations import services
 from organizations.filters import EnterpriseFilterSet, PartyOrganizationFilterSet
@@ -108,21 +112,12 @@ class OrganizationReceiveView(OrganizationFormView):
         return services.organization_receive(**data)
 
 
-class OrganizationActionView(OrganizationFormView):
-    """A change of one existing organization, found in the user's scope (404 otherwise)."""
+class OrganizationActionView(ObjectServiceFormView):
+    """A change of one existing organization of the user's scope."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.organization = get_object_or_404(
-            PartyOrganization.objects.for_user(request.user), pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(organization=self.organization, **kwargs)
-
-    def perform(self, data):
-        self.service(organization=self.organization, **data)
-        return self.organization
+    template_name = "organizations/action_form.html"
+    model = PartyOrganization
+    service_argument = context_name = "organization"
 
 
 class OrganizationDissolveView(OrganizationActionView):
@@ -147,8 +142,8 @@ class OrganizationTransferOutView(OrganizationActionView):
 
     def perform(self, data):
         # A transferred organization leaves the user's scope by design: show it from here.
-        services.organization_transfer_out(organization=self.organization, **data)
-        return self.organization.parent
+        services.organization_transfer_out(organization=self.target, **data)
+        return self.target.parent
 
 
 def with_coverage(enterprises):

@@ -1,13 +1,12 @@
 from dal import autocomplete
 from django.db.models import OuterRef, Subquery
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
 from config.history import history_rows
-from config.views import ScopedQuerysetMixin, ServiceFormView
+from config.views import ObjectServiceFormView, ScopedQuerysetMixin, ServiceFormView
 from unions import services
 from unions.filters import MassOrganizationFilterSet
 from unions.forms import DissolveUnionForm, FoundForm, HeadcountForm
@@ -70,32 +69,24 @@ class MassOrganizationFoundView(UnionFormView):
         return services.mass_organization_found(**data)
 
 
-class UnionActionView(UnionFormView):
-    def dispatch(self, request, *args, **kwargs):
-        self.union = get_object_or_404(
-            MassOrganization.objects.for_user(request.user), pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
+class UnionActionView(ObjectServiceFormView):
+    """A change of one union organization of the user's scope."""
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(union=self.union, **kwargs)
+    template_name = "unions/action_form.html"
+    model = MassOrganization
+    service_argument = "organization"
+    context_name = "union"
 
 
 class HeadcountRecordView(UnionActionView):
     form_class = HeadcountForm
+    service = staticmethod(services.headcount_record)
     title = gettext_lazy("Record a head count")
     success_message = gettext_lazy("The head count of %(name)s has been recorded.")
-
-    def perform(self, data):
-        services.headcount_record(organization=self.union, **data)
-        return self.union
 
 
 class MassOrganizationDissolveView(UnionActionView):
     form_class = DissolveUnionForm
+    service = staticmethod(services.mass_organization_dissolve)
     title = gettext_lazy("Dissolve")
     success_message = gettext_lazy("The dissolution of %(name)s has been recorded.")
-
-    def perform(self, data):
-        services.mass_organization_dissolve(organization=self.union, **data)
-        return self.union
