@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
+from django_tables2 import LazyPaginator
 
 from organizations.models import SubmissionReceipt
 from organizations.scope import can_write
@@ -74,6 +75,16 @@ class OnceOnlyMixin:
     def already_sent(self, url):
         messages.info(self.request, _("This form had already been sent; it was saved once."))
         return redirect(url)
+
+
+class BoundedLazyPaginator(LazyPaginator):
+    """django-tables2's LazyPaginator (no COUNT(*)), with `?per_page=` capped so that no one
+    loads a whole national list in one page."""
+
+    MAX_PER_PAGE = 200
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, min(int(per_page), self.MAX_PER_PAGE), *args, **kwargs)
 
 
 class ServiceFormView(OnceOnlyMixin, WriteAccessMixin, FormView):
@@ -149,7 +160,11 @@ class ObjectServiceFormView(ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.target = get_object_or_404(self.model.objects.for_user(request.user), pk=kwargs["pk"])
+        self.check_target()
         return super().dispatch(request, *args, **kwargs)
+
+    def check_target(self):
+        """Refuse (PermissionDenied) before any work when the object may not be changed."""
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.context_name: self.target}, **kwargs)

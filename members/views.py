@@ -4,12 +4,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
-from django_tables2 import LazyPaginator, SingleTableMixin, SingleTableView
+from django_tables2 import SingleTableMixin, SingleTableView
 
 from config.dates import add_months, today
 from config.exports import SafeExportMixin
 from config.history import history_rows
 from config.views import (
+    BoundedLazyPaginator,
     ObjectServiceFormView,
     ScopedModelFormMixin,
     ScopedQuerysetMixin,
@@ -36,7 +37,7 @@ class MemberListView(ScopedQuerysetMixin, SafeExportMixin, SingleTableMixin, Fil
     filterset_class = MemberFilterSet
     table_class = MemberTable
     # LazyPaginator never counts the whole table: it looks one page ahead instead.
-    paginator_class = LazyPaginator
+    paginator_class = BoundedLazyPaginator
     table_pagination = {"per_page": 50}
     template_name = "members/member_list.html"
     export_name = "dang-vien"
@@ -162,7 +163,7 @@ class CandidateListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     queryset = Candidate.objects.select_related("organization", "introduced_by", "member")
     filterset_class = CandidateFilterSet
     table_class = CandidateTable
-    paginator_class = LazyPaginator
+    paginator_class = BoundedLazyPaginator
     table_pagination = {"per_page": 50}
     template_name = "members/candidate_list.html"
 

@@ -79,10 +79,14 @@ class OrganizationTransferOutForm(ScopedForm):
 class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = ["name", "zone", "ownership", "investor_country", "workforce"]
+        fields = ["name", "zone", "ownership", "investor_country", "workforce", "committee"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["committee"] = organization_field(user, _("Registered by committee"))
+        profile = getattr(user, "profile", None)
+        if profile is not None and not self.instance.pk:
+            self.initial.setdefault("committee", profile.committee_id)
         self.fields["zone"].widget = autocomplete.ModelSelect2(
             url="organizations:zone_autocomplete"
         )

@@ -55,7 +55,7 @@ class Zone(models.Model):
 
 class EnterpriseQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Enterprises in the zones where the user's committee has organizations."""
+        """Enterprises registered by a committee of the user's subtree."""
         from organizations.scope import committee_path
 
         path = committee_path(user)
@@ -63,10 +63,7 @@ class EnterpriseQuerySet(models.QuerySet):
             return self.none()
         if path == "":
             return self
-        return self.filter(
-            Q(party_organizations__path__startswith=path)
-            | Q(zone__party_organizations__path__startswith=path)
-        ).distinct()
+        return self.filter(committee__path__startswith=path)
 
 
 class Ownership(models.TextChoices):
@@ -88,6 +85,16 @@ class Enterprise(models.Model):
     ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices)
     investor_country = models.CharField(_("investor country"), max_length=100, blank=True)
     workforce = models.PositiveIntegerField(_("workforce"), null=True, blank=True)
+    # Who keeps the record: an enterprise is in a user's scope through this committee, not
+    # through its zone (a zone can be shared by committees of different cities).
+    committee = models.ForeignKey(
+        "PartyOrganization",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registered_enterprises",
+        verbose_name=_("registered by committee"),
+    )
 
     objects = EnterpriseQuerySet.as_manager()
     history = HistoricalRecords()

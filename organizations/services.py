@@ -16,11 +16,13 @@ from organizations.models import Enterprise, OrganizationEvent, PartyOrganizatio
 Kind = PartyOrganization.Kind
 
 
-def _check_parent(kind: str, parent: PartyOrganization | None, day: datetime.date) -> None:
+def _check_parent(
+    kind: str, parent: PartyOrganization | None, day: datetime.date, field: str = "parent"
+) -> None:
     probe = PartyOrganization(kind=kind)
     if not probe.parent_kind_allowed(parent):
         raise field_error(
-            "parent",
+            field,
             _("A %(kind)s cannot stand directly under %(parent)s.")
             % {
                 "kind": probe.get_kind_display().lower(),
@@ -30,7 +32,7 @@ def _check_parent(kind: str, parent: PartyOrganization | None, day: datetime.dat
         )
     if parent is not None and not (parent.is_active and parent.existed_on(day)):
         raise field_error(
-            "parent",
+            field,
             _("%(parent)s did not exist on %(date)s.")
             % {"parent": parent.name, "date": day.strftime("%d/%m/%Y")},
             "parent_not_existing",
@@ -283,15 +285,17 @@ def organization_move(
     _check_can_change(organization, date)
     if new_parent.pk == organization.parent_id:
         raise field_error(
-            "parent",
+            "new_parent",
             _("The organization is already under %(name)s.") % {"name": new_parent.name},
             "same_parent",
         )
     if new_parent.path.startswith(organization.path):
         raise field_error(
-            "parent", _("An organization cannot be moved under itself or its own subtree."), "cycle"
+            "new_parent",
+            _("An organization cannot be moved under itself or its own subtree."),
+            "cycle",
         )
-    _check_parent(organization.kind, new_parent, date)
+    _check_parent(organization.kind, new_parent, date, field="new_parent")
     OrganizationEvent.objects.create(
         organization=organization,
         kind=OrganizationEvent.Kind.MOVED,

@@ -1,12 +1,14 @@
 from dal import autocomplete
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
-from django_tables2 import LazyPaginator, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
 from config.history import history_rows
 from config.views import (
+    BoundedLazyPaginator,
     ObjectServiceFormView,
     ScopedModelFormMixin,
     ScopedQuerysetMixin,
@@ -24,6 +26,7 @@ from organizations.forms import (
     ReceiveForm,
 )
 from organizations.models import Enterprise, PartyOrganization, Zone
+from organizations.scope import committee_path
 from organizations.tables import EnterpriseTable, PartyOrganizationTable
 from unions.models import MassOrganization
 
@@ -68,7 +71,7 @@ class PartyOrganizationListView(ScopedQuerysetMixin, SingleTableMixin, FilterVie
     )
     filterset_class = PartyOrganizationFilterSet
     table_class = PartyOrganizationTable
-    paginator_class = LazyPaginator
+    paginator_class = BoundedLazyPaginator
     table_pagination = {"per_page": 50}
     template_name = "organizations/partyorganization_list.html"
 
@@ -119,6 +122,14 @@ class OrganizationActionView(ObjectServiceFormView):
     model = PartyOrganization
     service_argument = context_name = "organization"
 
+    def check_target(self):
+        # Staff change what is under their committee, never the committee itself: moving or
+        # transferring it out would take it out of their own scope.
+        if committee_path(self.request.user) != "" and self.target.pk == getattr(
+            self.request.user.profile, "committee_id", None
+        ):
+            raise PermissionDenied
+
 
 class OrganizationDissolveView(OrganizationActionView):
     form_class = DissolveForm
@@ -161,7 +172,7 @@ def with_coverage(enterprises):
 class EnterpriseListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     filterset_class = EnterpriseFilterSet
     table_class = EnterpriseTable
-    paginator_class = LazyPaginator
+    paginator_class = BoundedLazyPaginator
     table_pagination = {"per_page": 50}
     template_name = "organizations/enterprise_list.html"
 

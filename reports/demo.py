@@ -441,6 +441,7 @@ def build_hanoi(rng: random.Random) -> PartyOrganization:
     )
     hn.ledger_starts_on = HN_FOUNDED
     hn.save(update_fields=["ledger_starts_on"])
+    Enterprise.objects.filter(zone__in=zones).update(committee=hn)
     builder = Builder(rng=rng, prefix="1")
     free_enterprises = iter(enterprises)
     org_numbers = itertools.count(1)
@@ -708,6 +709,7 @@ def build_hai_phong(rng: random.Random) -> PartyOrganization:
     )
     hp.ledger_starts_on = HP_LEDGER_START
     hp.save(update_fields=["ledger_starts_on"])
+    Enterprise.objects.filter(zone__in=zones).update(committee=hp)
     builder = Builder(rng=rng, prefix="3", ledger_end=HP_LEDGER_END)
     free = iter(enterprises)
     numbers = itertools.count(1)

@@ -3,10 +3,15 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 from django_filters.views import FilterView
-from django_tables2 import LazyPaginator, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
 from config.history import history_rows
-from config.views import ObjectServiceFormView, ScopedQuerysetMixin, ServiceFormView
+from config.views import (
+    BoundedLazyPaginator,
+    ObjectServiceFormView,
+    ScopedQuerysetMixin,
+    ServiceFormView,
+)
 from unions import services
 from unions.filters import MassOrganizationFilterSet
 from unions.forms import DissolveUnionForm, FoundForm, HeadcountForm
@@ -38,7 +43,7 @@ class MassOrganizationListView(ScopedQuerysetMixin, SingleTableMixin, FilterView
     queryset = MassOrganization.objects.select_related("party_committee")
     filterset_class = MassOrganizationFilterSet
     table_class = MassOrganizationTable
-    paginator_class = LazyPaginator
+    paginator_class = BoundedLazyPaginator
     table_pagination = {"per_page": 50}
     template_name = "unions/massorganization_list.html"
 

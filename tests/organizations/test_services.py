@@ -28,8 +28,11 @@ KIND = ("kind", "Unknown kind of organization")
 REQUIRED = ("required", "Code and name are required")
 PARENT_KIND = ("parent", "cannot stand directly under")
 NOT_EXISTING = ("parent", "did not exist on")
-SAME_PARENT = ("parent", "is already under")
-CYCLE = ("parent", "cannot be moved under itself or its own subtree")
+SAME_PARENT = ("new_parent", "is already under")
+CYCLE = ("new_parent", "cannot be moved under itself or its own subtree")
+# A move names its errors after the service's argument, the form's field.
+MOVE_PARENT_KIND = ("new_parent", "cannot stand directly under")
+MOVE_NOT_EXISTING = ("new_parent", "did not exist on")
 ZONE_MISMATCH = ("enterprise", "not in the chosen zone")
 OTHER_UNIT = ("other_unit", "Name the committee")
 HAS_MEMBERS = ("has_members", "still has members")
@@ -558,7 +561,7 @@ def test_move_follows_the_parent_kind_rules():
     for org, target in ((child, zone), (child, other_cell), (other_cell, committee)):
         with pytest.raises(ValidationError) as exc:
             services.organization_move(organization=org, new_parent=target, date=D(2018, 1, 1))
-        assert_refused(exc, PARENT_KIND)
+        assert_refused(exc, MOVE_PARENT_KIND)
     assert counts() == before
 
 
@@ -573,7 +576,7 @@ def test_move_under_a_parent_not_existing_on_the_date_refused():
     for target in (young, dissolved):
         with pytest.raises(ValidationError) as exc:
             services.organization_move(organization=org, new_parent=target, date=D(2018, 1, 1))
-        assert_refused(exc, NOT_EXISTING)
+        assert_refused(exc, MOVE_NOT_EXISTING)
     assert counts() == before
     assert reload(org).parent == old
 
