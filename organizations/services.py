@@ -160,7 +160,7 @@ def organization_receive(
     """
     if not from_unit.strip():
         raise field_error(
-            "other_unit", _("Name the committee the organization is received from."), "required"
+            "from_unit", _("Name the committee the organization is received from."), "required"
         )
     return _start(
         event_kind=OrganizationEvent.Kind.RECEIVED,
@@ -248,7 +248,7 @@ def organization_transfer_out(
     _check_can_change(organization, date)
     if not to_unit.strip():
         raise field_error(
-            "other_unit", _("Name the committee the organization is transferred to."), "required"
+            "to_unit", _("Name the committee the organization is transferred to."), "required"
         )
     subtree = list(
         PartyOrganization.objects.subtree_of(organization).filter(is_active=True).order_by("-path")

@@ -34,7 +34,8 @@ CYCLE = ("new_parent", "cannot be moved under itself or its own subtree")
 MOVE_PARENT_KIND = ("new_parent", "cannot stand directly under")
 MOVE_NOT_EXISTING = ("new_parent", "did not exist on")
 ZONE_MISMATCH = ("enterprise", "not in the chosen zone")
-OTHER_UNIT = ("other_unit", "Name the committee")
+FROM_UNIT = ("from_unit", "Name the committee")
+TO_UNIT = ("to_unit", "Name the committee")
 HAS_MEMBERS = ("has_members", "still has members")
 HAS_CHILDREN = ("has_children", "Dissolve or move the organizations under")
 INACTIVE = ("organization_inactive", "has been dissolved or transferred out")
@@ -260,7 +261,7 @@ def test_receive_needs_the_district_and_a_past_date():
             date=D(2017, 5, 2),
             from_unit="   ",
         )
-    assert_refused(exc, OTHER_UNIT)
+    assert_refused(exc, FROM_UNIT)
     with pytest.raises(ValidationError) as exc:
         services.organization_receive(
             code="T-RCV-2",
@@ -429,7 +430,7 @@ def test_transfer_out_needs_a_destination():
     before = counts()
     with pytest.raises(ValidationError) as exc:
         services.organization_transfer_out(organization=committee, date=D(2019, 5, 10), to_unit=" ")
-    assert_refused(exc, OTHER_UNIT)
+    assert_refused(exc, TO_UNIT)
     assert counts() == before
     member.refresh_from_db()
     assert member.status == "probationary"
