@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     # django-autocomplete-light must come before django.contrib.admin.
     "dal",
     "dal_select2",
-    "django.contrib.admin",
+    "config.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

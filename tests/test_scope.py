@@ -146,3 +146,12 @@ def test_admin_is_closed_to_committee_staff(login):
         response = login(username).get(reverse("admin:members_member_changelist"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_admin_is_closed_even_to_staff_flagged_users(login, user):
+    canbo = user("canbo")
+    canbo.is_staff = True
+    canbo.save()
+    response = login("canbo").get(reverse("admin:members_member_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The admin shows every committee's data, so only superusers (administrators) enter it:
+    the pages that committee staff use are scoped with for_user, the admin is not."""
+
+    site_header = _("Party-building statistics: administration")
+    site_title = _("Administration")
+
+    def has_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
