@@ -29,4 +29,9 @@ urlpatterns = [
         name="enterprise_autocomplete",
     ),
     path("zones/autocomplete/", views.ZoneAutocomplete.as_view(), name="zone_autocomplete"),
+    path(
+        "committees/autocomplete/",
+        views.CommitteeCodeAutocomplete.as_view(),
+        name="committee_code_autocomplete",
+    ),
 ]

@@ -45,6 +45,16 @@ class OrganizationAutocomplete(autocomplete.Select2QuerySetView):
         return organizations.order_by("name")
 
 
+class CommitteeCodeAutocomplete(OrganizationAutocomplete):
+    """Committees of the user's scope, identified by code (the reports' URLs use codes)."""
+
+    def get_queryset(self):
+        return super().get_queryset().committees()
+
+    def get_result_value(self, result):
+        return result.code
+
+
 class EnterpriseAutocomplete(autocomplete.Select2QuerySetView):
     """Enterprises in the zones of the user's committee matching what was typed."""
 

@@ -1,5 +1,6 @@
 import datetime
 
+from dal import autocomplete
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,18 +11,27 @@ from organizations.models import PartyOrganization
 from reports.models import Metric, Target
 
 
-class GrowthForm(forms.Form):
-    """Committee and the two dates of the growth table; committees limited to the user's scope."""
+class CommitteeForm(forms.Form):
+    """A committee of the user's scope, by code, chosen by autocomplete (there can be
+    thousands nationally)."""
 
     committee = forms.ModelChoiceField(
-        label=_("Committee"), queryset=PartyOrganization.objects.none(), to_field_name="code"
+        label=_("Committee"),
+        queryset=PartyOrganization.objects.none(),
+        to_field_name="code",
+        widget=autocomplete.ModelSelect2(url="organizations:committee_code_autocomplete"),
     )
-    base = DateField(label=_("Base date"))
-    as_of = DateField(label=_("As of"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["committee"].queryset = PartyOrganization.objects.for_user(user).committees()
+
+
+class GrowthForm(CommitteeForm):
+    """Committee and the two dates of the growth table."""
+
+    base = DateField(label=_("Base date"))
+    as_of = DateField(label=_("As of"))
 
     def clean(self):
         cleaned = super().clean()

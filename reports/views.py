@@ -10,7 +10,7 @@ from config.views import ScopedModelFormMixin, ScopedQuerysetMixin
 from organizations.models import PartyOrganization
 from reports import statistics
 from reports.formatting import multiple, percent
-from reports.forms import GrowthForm, TargetForm, quick_periods
+from reports.forms import CommitteeForm, GrowthForm, TargetForm, quick_periods
 from reports.models import Metric, Target
 from reports.tables import GrowthTable, TargetTable
 
@@ -73,7 +73,8 @@ class HomeView(CommitteeMixin, TemplateView):
             admitted=admitted,
             admission_target=target,
             admission_completion=percent(admitted, target.value if target else None),
-            committees=self.scoped_committees(),
+            form=CommitteeForm(initial={"committee": committee.code}, user=self.request.user),
+            several_committees=self.scoped_committees()[:2].count() > 1,
         )
         return context
 

@@ -119,3 +119,11 @@ def test_vietnamese_even_when_the_browser_asks_for_english(login):
     response = login("canbo").get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Tổng quan" in response.text
     assert "2.0" not in response.text.split("Kết nạp đảng viên năm")[1][:8]
+
+
+def test_committee_autocomplete_gives_scoped_codes(login):
+    url = reverse("organizations:committee_code_autocomplete")
+    results = login("canbo.hp").get(url, {"q": "Đảng bộ"}).json()["results"]
+    codes = {item["id"] for item in results}
+    assert "HP-KKT" in codes
+    assert not any(code.startswith("HN") for code in codes)
