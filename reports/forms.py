@@ -11,6 +11,14 @@ from organizations.models import PartyOrganization
 from reports.models import Metric, Target
 
 
+class CodeSelect2(autocomplete.ModelSelect2):
+    """DAL's widget renders only the selected option, found by pk; here values are codes."""
+
+    def filter_choices_to_render(self, selected_choices):
+        chosen = [choice for choice in selected_choices if choice]
+        self.choices.queryset = self.choices.queryset.filter(code__in=chosen)
+
+
 class CommitteeForm(forms.Form):
     """A committee of the user's scope, by code, chosen by autocomplete (there can be
     thousands nationally)."""
@@ -19,7 +27,7 @@ class CommitteeForm(forms.Form):
         label=_("Committee"),
         queryset=PartyOrganization.objects.none(),
         to_field_name="code",
-        widget=autocomplete.ModelSelect2(url="organizations:committee_code_autocomplete"),
+        widget=CodeSelect2(url="organizations:committee_code_autocomplete"),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -127,3 +127,10 @@ def test_committee_autocomplete_gives_scoped_codes(login):
     codes = {item["id"] for item in results}
     assert "HP-KKT" in codes
     assert not any(code.startswith("HN") for code in codes)
+
+
+def test_growth_form_renders_only_the_chosen_committee(login):
+    response = login("admin").get(GROWTH, SINCE_FOUNDING)
+    options = response.text.count("<option")
+    assert options <= 2  # the chosen committee (and the empty choice): never the whole table
+    assert 'value="HN-KCNCX" selected' in response.text
