@@ -33,7 +33,7 @@ def change_pct(value: int | None, base: int | None) -> Decimal | None:
 
 
 def percent(actual: int | None, target: int | None) -> Decimal | None:
-    """actual ÷ target as a whole percentage: 92 of 90 -> 102."""
+    """actual ÷ target as a percentage to one decimal: 92 of 90 -> 102.2 ("đạt 102,2%")."""
     if actual is None or not target:
         return None
-    return _round(Decimal(actual) * 100 / Decimal(target), 0)
+    return _round(Decimal(actual) * 100 / Decimal(target), 1, drop_zeros=False)

@@ -97,3 +97,7 @@ class TargetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["committee"] = organization_field(user, _("Committee"))
         self.fields["start_year"].help_text = _("For a yearly target, the same year twice.")
+
+
+class TargetReportForm(CommitteeForm):
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)

@@ -49,3 +49,28 @@ class TargetTable(tables.Table):
         fields = ["committee", "period_label", "kind", "metric", "value", "edit"]
         attrs = {"class": "table table-sm table-striped align-middle"}
         empty_text = _("No target entered yet.")
+
+
+PERCENT = "{% if value is not None %}{{ value }}%{% else %}—{% endif %}"
+
+
+class TargetReportTable(tables.Table):
+    period = tables.Column(verbose_name=_("Period"), accessor="target__period_label")
+    metric = tables.Column(verbose_name=_("Metric"), accessor="target__get_metric_display")
+    kind = tables.Column(verbose_name=_("Kind"), accessor="target__get_kind_display")
+    target = tables.Column(verbose_name=_("Target"), accessor="target__value", attrs=NUMBER)
+    actual = tables.Column(verbose_name=_("Actual"), attrs=NUMBER, default="—")
+    completion_pct = tables.TemplateColumn(PERCENT, verbose_name=_("Completion"), attrs=NUMBER)
+    previous_actual = tables.Column(verbose_name=_("Previous year"), attrs=NUMBER, default="—")
+    vs_previous_pct = tables.TemplateColumn(
+        PERCENT, verbose_name=_("Against the previous year"), attrs=NUMBER
+    )
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "table table-sm table-striped align-middle", "id": "target-table"}
+        row_attrs = {
+            "data-metric": lambda record: record.metric,
+            "data-kind": lambda record: record.kind,
+        }
+        empty_text = _("No target for this committee.")

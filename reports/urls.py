@@ -5,6 +5,7 @@ from reports import views
 app_name = "reports"
 urlpatterns = [
     path("growth/", views.GrowthView.as_view(), name="growth"),
+    path("targets/", views.TargetReportView.as_view(), name="targets"),
     path("target-entries/", views.TargetListView.as_view(), name="target_list"),
     path("target-entries/new/", views.TargetCreateView.as_view(), name="target_create"),
     path("target-entries/<int:pk>/", views.TargetUpdateView.as_view(), name="target_update"),

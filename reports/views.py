@@ -6,13 +6,21 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from django_tables2 import SingleTableMixin, SingleTableView
 
 from config.dates import today
+from config.exports import SafeExportMixin
 from config.views import ScopedModelFormMixin, ScopedQuerysetMixin
 from organizations.models import PartyOrganization
 from reports import statistics
 from reports.formatting import multiple, percent
-from reports.forms import CommitteeForm, GrowthForm, TargetForm, quick_periods
+from reports.forms import (
+    CommitteeForm,
+    GrowthForm,
+    TargetForm,
+    TargetReportForm,
+    quick_periods,
+)
 from reports.models import Metric, Target
-from reports.tables import GrowthTable, TargetTable
+from reports.tables import GrowthTable, TargetReportTable, TargetTable
+from reports.targets import target_rows
 
 
 class CommitteeMixin:
@@ -79,9 +87,10 @@ class HomeView(CommitteeMixin, TemplateView):
         return context
 
 
-class GrowthView(CommitteeMixin, SingleTableMixin, TemplateView):
+class GrowthView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView):
     template_name = "reports/growth.html"
     table_class = GrowthTable
+    export_name = "tang-truong"
 
     def get(self, request, *args, **kwargs):
         # Without parameters: the user's committee since its records begin, up to today.
@@ -140,3 +149,30 @@ class TargetCreateView(TargetFormMixin, CreateView):
 
 class TargetUpdateView(TargetFormMixin, ScopedQuerysetMixin, UpdateView):
     pass
+
+
+class TargetReportView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+    """Targets against the ledger for a committee of the user's scope, every year by default."""
+
+    template_name = "reports/target_report.html"
+    table_class = TargetReportTable
+    export_name = "chi-tieu"
+
+    def get(self, request, *args, **kwargs):
+        committee = self.default_committee()
+        data = request.GET
+        if "committee" not in data and committee is not None:
+            data = {**request.GET.dict(), "committee": committee.code}
+        self.form = TargetReportForm(data if "committee" in data else None, user=request.user)
+        self.rows = []
+        if self.form.is_valid():
+            data = self.form.cleaned_data
+            scoped = Target.objects.for_user(request.user)
+            self.rows = target_rows(data["committee"], scoped, data.get("year"))
+        return super().get(request, *args, **kwargs)
+
+    def get_table_data(self):
+        return self.rows
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)

@@ -20,3 +20,8 @@ document.addEventListener("DOMContentLoaded", function () {
     locale: vietnamese ? flatpickr.l10ns.vn : "default",
   });
 });
+
+// Print buttons (data-print): the print stylesheet hides menus, forms and buttons.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});

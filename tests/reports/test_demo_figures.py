@@ -1,6 +1,7 @@
 """Every figure of DOMAIN.md's Hanoi table, reproduced from the demo ledger."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -47,7 +48,7 @@ def test_year_2020_established_and_admitted_against_targets(hanoi):
         for t in Target.objects.filter(committee=hanoi, start_year=2020, end_year=2020)
     }
     assert percent(established, targets[Metric.ORGANIZATIONS_ESTABLISHED]) == 100
-    assert percent(admitted, targets[Metric.MEMBERS_ADMITTED]) == 102
+    assert percent(admitted, targets[Metric.MEMBERS_ADMITTED]) == Decimal("102.2")
 
 
 def test_first_half_of_2021(hanoi):
@@ -124,7 +125,7 @@ def test_hai_phong_2022_and_2023():
     year_2022 = statistics.flows(hai_phong, D(2021, 12, 31), D(2022, 12, 31))
     assert (year_2022.organizations["established"], year_2022.members["admitted"]) == (9, 88)
     plan = Target.objects.get(committee=hai_phong, start_year=2022, metric=Metric.MEMBERS_ADMITTED)
-    assert percent(88, plan.value) == 187
+    assert percent(88, plan.value) == Decimal("187.2")
     to_july = statistics.flows(hai_phong, D(2022, 12, 31), D(2023, 7, 31))
     assert (to_july.organizations["established"], to_july.members["admitted"]) == (7, 105)
     nhat_ban = PartyOrganization.objects.get(code="HP-NBHP")

@@ -22,9 +22,10 @@ def test_change_pct_one_decimal():
 
 
 def test_percent_of_target():
-    assert percent(92, 90) == 102
+    assert percent(92, 90) == Decimal("102.2")
     assert percent(5, 5) == 100
-    assert percent(88, 47) == 187
+    assert percent(88, 47) == Decimal("187.2")
+    assert str(percent(5, 5)) == "100.0"
     assert percent(3, 0) is None
 
 

@@ -1,10 +1,10 @@
-import csv
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
 from organizations.models import PartyOrganization
 from reports import statistics
+from reports.cli import cell, write_rows
 
 COLUMNS = [
     "metric",
@@ -23,10 +23,6 @@ def _date(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text)
     except ValueError as exc:
         raise CommandError(f"Not a date (YYYY-MM-DD): {text!r}") from exc
-
-
-def _cell(value) -> str:
-    return "" if value is None else str(value)
 
 
 class Command(BaseCommand):
@@ -50,20 +46,13 @@ class Command(BaseCommand):
             [
                 row.metric,
                 row.base_date.isoformat(),
-                _cell(row.base.value),
+                cell(row.base.value),
                 row.as_of.isoformat(),
-                _cell(row.now.value),
-                _cell(row.change),
-                _cell(row.change_pct),
-                _cell(row.multiple),
+                cell(row.now.value),
+                cell(row.change),
+                cell(row.change_pct),
+                cell(row.multiple),
             ]
             for row in growth.rows
         ]
-        if format == "csv":
-            writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
-            return
-        widths = [max(len(str(r[i])) for r in [COLUMNS, *rows]) for i in range(len(COLUMNS))]
-        for line in [COLUMNS, *rows]:
-            self.stdout.write("  ".join(str(c).rjust(w) for c, w in zip(line, widths, strict=True)))
+        write_rows(self.stdout, COLUMNS, rows, format)

@@ -1,0 +1,19 @@
+"""Output shared by the report commands: CSV, or aligned columns for a terminal."""
+
+import csv
+
+
+def cell(value) -> str:
+    """None is an unknown figure: an empty cell, never 0."""
+    return "" if value is None else str(value)
+
+
+def write_rows(stdout, columns: list[str], rows: list[list], output_format: str) -> None:
+    if output_format == "csv":
+        writer = csv.writer(stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return
+    widths = [max(len(str(row[i])) for row in [columns, *rows]) for i in range(len(columns))]
+    for line in [columns, *rows]:
+        stdout.write("  ".join(str(c).rjust(w) for c, w in zip(line, widths, strict=True)))
