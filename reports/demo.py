@@ -560,6 +560,7 @@ def build_hanoi(rng: random.Random) -> PartyOrganization:
     builder.make_officials_until(HN_LEDGER_END)
 
     _unions(rng, hn, enterprises, HN_UNIONS, last_founding=HN_LEDGER_END, final_day=UNION_DATE)
+    _spreadsheet_of_2021(hn)
     _targets(hn, HN_TARGETS)
     _candidates(rng, builder, [cell for cell, _day in cells[:6]])
     return hn
@@ -648,6 +649,23 @@ def _unions(
                 union_services.headcount_record(
                     organization=union, date=day, members=value, recruited=recruited[(index, day)]
                 )
+
+
+def _spreadsheet_of_2021(committee) -> None:
+    """The office's own 2021 spreadsheet, imported: it missed two transfers out, so the
+    reconciliation page has a difference to show."""
+    from reports import statistics
+
+    figures = statistics.stock(committee, D(2021, 12, 31))
+    organizations = figures[Metric.PARTY_ORGANIZATIONS].value
+    members = figures[Metric.PARTY_MEMBERS].value + 2
+    for metric, value in (
+        (Metric.PARTY_ORGANIZATIONS, organizations),
+        (Metric.PARTY_MEMBERS, members),
+    ):
+        YearlyFigure.objects.create(
+            committee=committee, as_of=D(2021, 12, 31), metric=metric, value=value
+        )
 
 
 def _targets(committee, rows) -> None:

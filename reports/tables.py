@@ -1,7 +1,9 @@
 import django_tables2 as tables
+from django.utils.formats import localize
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Target
+from reports.models import Metric, Target
 
 NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -74,3 +76,61 @@ class TargetReportTable(tables.Table):
             "data-kind": lambda record: record.kind,
         }
         empty_text = _("No target for this committee.")
+
+
+class FigureColumn(tables.Column):
+    """A figure with its source: plain from the ledger, marked when imported or closed."""
+
+    MARKS = {"imported": ("ⁱ", _("imported")), "computed": ("ᶜ", _("closed year, stored"))}
+
+    def __init__(self, metric, **kwargs):
+        super().__init__(
+            accessor=tables.A(f"figures__{metric}"), attrs=NUMBER, orderable=False, **kwargs
+        )
+
+    def render(self, value):
+        if value.value is None:
+            return "—"
+        mark = self.MARKS.get(value.source)
+        if mark is None:
+            return localize(value.value)
+        return format_html('{}<sup title="{}">{}</sup>', localize(value.value), mark[1], mark[0])
+
+    def value(self, value):
+        return value.value
+
+
+def year_table(metrics):
+    """A table class with one FigureColumn per metric, labelled in the active language."""
+    labels = dict(Metric.choices)
+    columns = {
+        "year": tables.Column(
+            verbose_name=_("Year"), orderable=False, attrs={"td": {"class": "fw-semibold"}}
+        )
+    }
+    columns.update({str(m): FigureColumn(m, verbose_name=labels[m]) for m in metrics})
+    meta = type(
+        "Meta",
+        (),
+        {"attrs": {"class": "table table-sm table-striped align-middle", "id": "year-table"}},
+    )
+    return type("YearTable", (tables.Table,), {**columns, "Meta": meta})
+
+
+class ReconciliationTable(tables.Table):
+    committee = tables.Column(verbose_name=_("Committee"), accessor="committee__code")
+    as_of = tables.DateColumn(verbose_name=_("As of"))
+    metric = tables.Column(verbose_name=_("Metric"))
+    imported = tables.Column(verbose_name=_("Imported"), attrs=NUMBER)
+    ledger = tables.Column(verbose_name=_("From the ledger"), attrs=NUMBER)
+    difference = tables.Column(verbose_name=_("Difference"), attrs=NUMBER)
+    matches = tables.BooleanColumn(verbose_name=_("Agrees"), yesno=("✓", "✗"))
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "table table-sm align-middle", "id": "reconcile-table"}
+        row_attrs = {"class": lambda record: "" if record.matches else "table-warning"}
+        empty_text = _("No imported figure falls within the ledger's records.")
+
+    def render_metric(self, value):
+        return dict(Metric.choices).get(value, value)

@@ -9,7 +9,7 @@ from config.dates import today
 from config.exports import SafeExportMixin
 from config.views import ScopedModelFormMixin, ScopedQuerysetMixin
 from organizations.models import PartyOrganization
-from reports import statistics
+from reports import statistics, years
 from reports.formatting import multiple, percent
 from reports.forms import (
     CommitteeForm,
@@ -18,8 +18,14 @@ from reports.forms import (
     TargetReportForm,
     quick_periods,
 )
-from reports.models import Metric, Target
-from reports.tables import GrowthTable, TargetReportTable, TargetTable
+from reports.models import Metric, Target, YearlyFigure
+from reports.tables import (
+    GrowthTable,
+    ReconciliationTable,
+    TargetReportTable,
+    TargetTable,
+    year_table,
+)
 from reports.targets import target_rows
 
 
@@ -176,3 +182,40 @@ class TargetReportView(CommitteeMixin, SafeExportMixin, SingleTableMixin, Templa
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, **kwargs)
+
+
+class YearsView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+    """One row per year for a committee of the user's scope, each cell marked with its source."""
+
+    template_name = "reports/years.html"
+    export_name = "so-lieu-hang-nam"
+
+    def get(self, request, *args, **kwargs):
+        committee = self.committee_from(request.GET.get("committee"))
+        self.committee = committee
+        self.rows = []
+        if committee is not None:
+            self.rows = years.year_rows(committee, years.first_year(committee), today().year)
+        return super().get(request, *args, **kwargs)
+
+    def get_table_class(self):
+        return year_table(years.YEAR_METRICS)
+
+    def get_table_data(self):
+        return self.rows
+
+    def get_context_data(self, **kwargs):
+        initial = {"committee": self.committee.code} if self.committee else {}
+        form = CommitteeForm(initial=initial, user=self.request.user)
+        return super().get_context_data(committee=self.committee, form=form, **kwargs)
+
+
+class ReconcileView(SafeExportMixin, SingleTableMixin, TemplateView):
+    """Imported yearly figures next to the ledger's, for every committee of the user's scope."""
+
+    template_name = "reports/reconcile.html"
+    table_class = ReconciliationTable
+    export_name = "doi-chieu"
+
+    def get_table_data(self):
+        return years.reconciliations(YearlyFigure.objects.for_user(self.request.user))
