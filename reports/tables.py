@@ -105,7 +105,10 @@ def year_table(metrics):
     labels = dict(Metric.choices)
     columns = {
         "year": tables.Column(
-            verbose_name=_("Year"), orderable=False, attrs={"td": {"class": "fw-semibold"}}
+            verbose_name=_("Year"),
+            orderable=False,
+            localize=False,  # 2012, not 2.012
+            attrs={"td": {"class": "fw-semibold"}},
         )
     }
     columns.update({str(m): FigureColumn(m, verbose_name=labels[m]) for m in metrics})

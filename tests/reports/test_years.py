@@ -24,6 +24,7 @@ def test_years_table_has_a_row_per_year_with_sources(login):
     assert end_2020[Metric.MEMBERS_ADMITTED].value == 92
     assert end_2020[Metric.PARTY_MEMBERS].source == statistics.Source.LEDGER
     assert "1.208" in response.text
+    assert ">2020<" in response.text and "2.020" not in response.text
 
 
 def test_years_before_the_ledger_are_marked_imported(login):
