@@ -4,6 +4,7 @@ from reports import views
 
 app_name = "reports"
 urlpatterns = [
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("growth/", views.GrowthView.as_view(), name="growth"),
     path("targets/", views.TargetReportView.as_view(), name="targets"),
     path("years/", views.YearsView.as_view(), name="years"),

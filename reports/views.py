@@ -10,6 +10,7 @@ from config.exports import SafeExportMixin
 from config.views import ScopedModelFormMixin, ScopedQuerysetMixin
 from organizations.models import PartyOrganization
 from reports import statistics, years
+from reports.dashboard import dashboard
 from reports.formatting import multiple, percent
 from reports.forms import (
     CommitteeForm,
@@ -219,3 +220,30 @@ class ReconcileView(SafeExportMixin, SingleTableMixin, TemplateView):
 
     def get_table_data(self):
         return years.reconciliations(YearlyFigure.objects.for_user(self.request.user))
+
+
+class DashboardView(CommitteeMixin, TemplateView):
+    """The leaders' dashboard for the user's committee or any committee of their scope."""
+
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        committee = self.committee_from(self.request.GET.get("committee"))
+        context = super().get_context_data(committee=committee, day=today(), **kwargs)
+        if committee is not None:
+            context.update(dashboard(committee, self.request.user))
+            context["form"] = CommitteeForm(
+                initial={"committee": committee.code}, user=self.request.user
+            )
+            series = context["series"]
+            context["year_table"] = list(
+                zip(
+                    series["labels"],
+                    series["members"],
+                    series["organizations"],
+                    series["admitted"],
+                    series["admission_target"],
+                    strict=True,
+                )
+            )
+        return context

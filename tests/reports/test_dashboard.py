@@ -1,0 +1,58 @@
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from members.models import Member
+from organizations.models import Enterprise, PartyOrganization
+
+pytestmark = pytest.mark.django_db
+DASHBOARD = reverse("reports:dashboard")
+
+
+def chart_data(response, name):
+    match = re.search(rf'<script id="{name}" type="application/json">(.*?)</script>', response.text)
+    return json.loads(match.group(1))
+
+
+def test_dashboard_charts_agree_with_the_tables(login):
+    response = login("lanhdao").get(DASHBOARD)
+    assert response.status_code == 200
+    series = chart_data(response, "series-data")
+    table = {row[0]: row for row in response.context["year_table"]}
+    assert series["labels"][0] == "2012"
+    i2020 = series["labels"].index("2020")
+    assert series["members"][i2020] == 1208 == table["2020"][1]
+    assert series["organizations"][i2020] == 92
+    assert series["admitted"][i2020] == 92 and series["admission_target"][i2020] == 90
+    ownership = chart_data(response, "ownership-data")
+    hanoi = PartyOrganization.objects.get(code="HN-KCNCX")
+    grassroots = PartyOrganization.objects.subtree_of(hanoi).filter(
+        is_active=True, kind__in=PartyOrganization.GRASSROOTS_KINDS
+    )
+    assert sum(ownership.values()) == grassroots.count() == 96
+    coverage = chart_data(response, "coverage-data")
+    assert coverage["total"] == Enterprise.objects.filter(committee=hanoi).count()
+    assert coverage["party"] <= coverage["total"]
+
+
+def test_children_table_adds_up_to_the_members(login):
+    response = login("lanhdao").get(DASHBOARD)
+    children = response.context["children"]
+    assert len(children) == 96
+    assert sum(row["members"] for row in children) == response.context["now"]["party_members"].value
+    quang_minh = next(row for row in children if row["organization"].code == "HN-QM")
+    assert (quang_minh["members"], quang_minh["cells"]) == (49, 4)
+    assert (
+        quang_minh["members"]
+        == Member.objects.active()
+        .filter(organization__path__startswith=quang_minh["organization"].path)
+        .count()
+    )
+
+
+def test_a_leader_cannot_open_another_committees_dashboard(login):
+    assert login("lanhdao").get(DASHBOARD, {"committee": "HP-KKT"}).status_code == 404
+    own = login("canbo.hp").get(DASHBOARD)
+    assert own.context["committee"].code == "HP-KKT"
