@@ -26,3 +26,8 @@ def can_write(user) -> bool:
         return True
     profile = getattr(user, "profile", None)
     return profile is not None and profile.role != profile.Role.LEADER
+
+
+def is_administrator(user) -> bool:
+    """Superusers and users with the administrator role: they see and close everything."""
+    return committee_path(user) == ""

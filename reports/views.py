@@ -1,14 +1,19 @@
 import datetime
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import CreateView, TemplateView, UpdateView
+from django.views.generic import CreateView, TemplateView, UpdateView, View
 from django_tables2 import SingleTableMixin, SingleTableView
 
 from config.dates import today
 from config.exports import SafeExportMixin
 from config.views import ScopedModelFormMixin, ScopedQuerysetMixin
 from organizations.models import PartyOrganization
+from organizations.scope import is_administrator
 from reports import statistics, years
 from reports.dashboard import dashboard
 from reports.formatting import multiple, percent
@@ -208,7 +213,13 @@ class YearsView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView)
     def get_context_data(self, **kwargs):
         initial = {"committee": self.committee.code} if self.committee else {}
         form = CommitteeForm(initial=initial, user=self.request.user)
-        return super().get_context_data(committee=self.committee, form=form, **kwargs)
+        return super().get_context_data(
+            committee=self.committee,
+            form=form,
+            can_close=is_administrator(self.request.user),
+            last_year=today().year - 1,
+            **kwargs,
+        )
 
 
 class ReconcileView(SafeExportMixin, SingleTableMixin, TemplateView):
@@ -247,3 +258,24 @@ class DashboardView(CommitteeMixin, TemplateView):
                 )
             )
         return context
+
+
+class CloseYearView(CommitteeMixin, View):
+    """Administrators store an ended year's computed figures (the button on the year table)."""
+
+    def post(self, request, *args, **kwargs):
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        committee = self.committee_from(request.POST.get("committee"))
+        try:
+            year = int(request.POST.get("year", ""))
+            stored = years.year_close(committee=committee, year=year)
+        except (ValueError, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [_("Choose a year.")])))
+        else:
+            messages.success(
+                request,
+                _("%(year)d closed: %(count)d figures stored.")
+                % {"year": year, "count": len(stored)},
+            )
+        return redirect(f"{reverse('reports:years')}?committee={committee.code}")

@@ -120,7 +120,7 @@ def test_lists_searches_and_exports_show_nothing_of_another_committee(login):
             ({"_export": "csv", "q": member.national_id}, member.card_number),
         ):
             response = client.get(reverse(name), query)
-            if response.status_code == 404:
+            if response.status_code in (404, 405):  # not found, or a POST-only action
                 continue
             assert response.status_code in (200, 302), (name, query, response.status_code)
             body = response.content.decode()

@@ -81,3 +81,15 @@ def test_growth_table_exports_in_scope(login):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert len(rows) == 7
     assert any("×19,2" in cell for row in rows for cell in row)
+
+
+def test_formula_cells_are_neutralised_in_xlsx(login):
+    from members.models import Member
+
+    member = Member.objects.filter(organization__code__startswith="HN-").first()
+    member.full_name = "@SUM(1+1)"
+    member.save()
+    response = login("canbo").get(reverse("members:member_list"), {"q": "@SUM", "_export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["'@SUM(1+1)"]

@@ -70,3 +70,13 @@ def test_close_year_stores_computed_figures_and_the_table_reads_them(login):
 def test_an_open_year_cannot_be_closed(english):
     with pytest.raises(CommandError, match="ended"):
         call_command("close_year", committee="HN-KCNCX", year=datetime.date.today().year)
+
+
+def test_administrators_close_a_year_from_the_table_and_leaders_cannot(login):
+    close = reverse("reports:close_year")
+    assert login("lanhdao").post(close, {"committee": "HN-KCNCX", "year": 2021}).status_code == 403
+    assert not YearlyFigure.objects.filter(source="computed").exists()
+    response = login("admin").post(close, {"committee": "HN-KCNCX", "year": 2021})
+    assert response.status_code == 302
+    stored = YearlyFigure.objects.filter(source="computed", as_of="2021-12-31")
+    assert stored.filter(metric="party_members").get().value == 1292
