@@ -1,17 +1,16 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from config.tables import NUMBER, YES_NO
 from organizations.models import Enterprise, PartyOrganization
-
-YES_NO = {"true": "✓", "false": "—"}
 
 
 class PartyOrganizationTable(tables.Table):
     code = tables.Column(linkify=True)
     name = tables.Column(linkify=True)
     parent = tables.Column(order_by=("parent__name",))
-    member_count = tables.Column(verbose_name=_("Members"), attrs={"td": {"class": "num"}})
-    is_active = tables.BooleanColumn(yesno=("✓", "—"))
+    member_count = tables.Column(verbose_name=_("Members"), attrs=NUMBER)
+    is_active = tables.BooleanColumn(yesno=YES_NO)
 
     class Meta:
         model = PartyOrganization
@@ -23,10 +22,10 @@ class PartyOrganizationTable(tables.Table):
 class EnterpriseTable(tables.Table):
     name = tables.Column(linkify=True)
     has_party_organization = tables.BooleanColumn(
-        verbose_name=_("Party organization"), yesno=("✓", "—")
+        verbose_name=_("Party organization"), yesno=YES_NO
     )
-    has_trade_union = tables.BooleanColumn(verbose_name=_("Trade union"), yesno=("✓", "—"))
-    has_youth_union = tables.BooleanColumn(verbose_name=_("Youth union"), yesno=("✓", "—"))
+    has_trade_union = tables.BooleanColumn(verbose_name=_("Trade union"), yesno=YES_NO)
+    has_youth_union = tables.BooleanColumn(verbose_name=_("Youth union"), yesno=YES_NO)
 
     class Meta:
         model = Enterprise

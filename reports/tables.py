@@ -3,9 +3,8 @@ from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from config.tables import NUMBER
 from reports.models import Metric, Target
-
-NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
 class GrowthTable(tables.Table):

@@ -28,7 +28,7 @@ YEAR_FLOWS = {
     Metric.MEMBERS_ADMITTED: ("members", "admitted"),
 }
 YEAR_METRICS = (*YEAR_STOCKS, *YEAR_FLOWS)
-CLOSED = "computed"
+CLOSED = YearlyFigure.Source.COMPUTED
 
 
 def year_end(year: int) -> datetime.date:

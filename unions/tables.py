@@ -1,9 +1,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from config.tables import NUMBER
 from unions.models import Headcount, MassOrganization
-
-NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
 class MassOrganizationTable(tables.Table):
