@@ -1,0 +1,189 @@
+"""Import format for Party organizations: how a new committee and its tree are set up.
+
+Rows are written through `organizations.services.organization_establish`, in file order, so a
+row may name as parent an organization created by an earlier row of the same file.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from config.dates import today
+from organizations.models import Enterprise, PartyOrganization, Zone
+from organizations.scope import is_administrator
+from organizations.services import organization_establish
+from reports.importing.engine import Action, Column, ImportFormat, Row
+from reports.importing.values import choice_lookup, parse_choice, parse_date, parse_text
+
+Kind = PartyOrganization.Kind
+IMPORTABLE_KINDS = [
+    (value, label) for value, label in Kind.choices if value != Kind.PROVINCIAL_COMMITTEE
+]
+KINDS = choice_lookup(IMPORTABLE_KINDS)
+# Fields an import may change on an organization that already exists; its kind and place in
+# the tree change only through the ledger (move, dissolve) so that past counts stay right.
+UPDATABLE = ("name", "zone", "enterprise")
+
+
+class OrganizationsFormat(ImportFormat):
+    """One row per organization; `parent` is a code, empty only for a top-level committee."""
+
+    name = "organizations"
+    columns = (
+        Column("code", "Mã", required=True, example="DN-KCNHK"),
+        Column("name", "Tên", required=True, example="Đảng ủy Khu công nghiệp Hòa Khánh"),
+        Column("kind", "Loại", required=True, example="zone_committee"),
+        Column("parent", "Trực thuộc", required=True, example=""),
+        Column("zone", "Khu công nghiệp", example="DN-HK"),
+        Column("enterprise", "Doanh nghiệp", example=""),
+        Column("established_on", "Ngày thành lập", required=True, example="15/03/2013"),
+        Column("decision_number", "Số quyết định", example="123-QĐ/TU"),
+        # Not in the minimal format: when the portal's own records of the tree begin. A new
+        # zone committee without it starts its ledger on the day of the import, so that its
+        # earlier figures come from imported yearly figures, not from an empty ledger.
+        Column("ledger_starts_on", "Sổ theo dõi từ ngày", example=""),
+    )
+    key = ("code",)
+
+    def __init__(self, user, **kwargs):
+        super().__init__(user, **kwargs)
+        self.scope = PartyOrganization.objects.for_user(user)
+        self.administrator = is_administrator(user)
+
+    def parse(self, row: Row, cells: dict) -> None:
+        values = {
+            "code": self.cell(row, cells, "code", parse_text, max_length=32),
+            "name": self.cell(row, cells, "name", parse_text, max_length=255),
+            "kind": self.cell(row, cells, "kind", parse_choice, lookup=KINDS),
+            "parent": self.cell(row, cells, "parent", parse_text, max_length=32),
+            "zone": self.cell(row, cells, "zone", parse_text, max_length=32),
+            "enterprise": self.cell(row, cells, "enterprise", parse_text, max_length=255),
+            "established_on": self.cell(row, cells, "established_on", parse_date),
+            "decision_number": self.cell(row, cells, "decision_number", parse_text, max_length=64),
+            "ledger_starts_on": self.cell(row, cells, "ledger_starts_on", parse_date),
+        }
+        for key in ("code", "name", "kind", "established_on"):
+            self.require(row, key, values[key])
+        row.values = values
+
+    def _references(self, row: Row) -> dict:
+        """Parent, zone and enterprise looked up by code or name, inside the user's scope."""
+        values, found = row.values, {"parent": None, "zone": None, "enterprise": None}
+        if values["parent"]:
+            found["parent"] = self.scope.filter(code=values["parent"]).first()
+            if found["parent"] is None:
+                row.fail(
+                    "parent",
+                    _("No organization with the code “%(code)s” in your scope.")
+                    % {"code": values["parent"]},
+                )
+        elif values["kind"] != Kind.ZONE_COMMITTEE:
+            row.fail("parent", _("Only a zone committee may have no parent."))
+        elif not self.administrator:
+            row.fail("parent", _("Only an administrator may create a top-level committee."))
+        if values["zone"]:
+            found["zone"] = Zone.objects.for_user(self.user).filter(code=values["zone"]).first()
+            if found["zone"] is None:
+                row.fail("zone", _("No zone with the code “%(code)s”.") % {"code": values["zone"]})
+        if values["enterprise"]:
+            found["enterprise"] = (
+                Enterprise.objects.for_user(self.user).filter(name=values["enterprise"]).first()
+            )
+            if found["enterprise"] is None:
+                row.fail(
+                    "enterprise",
+                    _("No enterprise named “%(name)s” in your scope.")
+                    % {"name": values["enterprise"]},
+                )
+        return found
+
+    def classify(self, rows: list[Row]) -> None:
+        existing = {
+            organization.code: organization
+            for organization in PartyOrganization.objects.filter(
+                code__in=[row.values["code"] for row in rows]
+            ).select_related("parent", "zone", "enterprise")
+        }
+        for row in rows:
+            organization = existing.get(row.values["code"])
+            row.found = organization
+            if organization is None:
+                row.action = Action.NEW
+                continue
+            if not self.scope.filter(pk=organization.pk).exists():
+                row.fail("code", _("The code %(code)s is already used.") % row.values)
+                continue
+            refs = self._references(row)
+            if row.errors:
+                continue
+            current = {
+                "kind": organization.kind,
+                "parent": organization.parent.code if organization.parent else "",
+            }
+            if current["kind"] != row.values["kind"] or current["parent"] != (
+                row.values["parent"] or ""
+            ):
+                row.fail(
+                    "parent",
+                    _(
+                        "%(code)s already exists as %(kind)s under %(parent)s; change its kind "
+                        "or parent on its page (move), not by an import."
+                    )
+                    % {
+                        "code": organization.code,
+                        "kind": organization.get_kind_display().lower(),
+                        "parent": current["parent"] or "—",
+                    },
+                )
+                continue
+            row.refs = refs
+            wanted = {
+                "name": row.values["name"],
+                "zone": refs["zone"],
+                "enterprise": refs["enterprise"],
+            }
+            row.changes = [
+                f"{field}: {getattr(organization, field) or '—'} → {wanted[field] or '—'}"
+                for field in UPDATABLE
+                if getattr(organization, field) != wanted[field]
+            ]
+            row.action = Action.CHANGED if row.changes else Action.UNCHANGED
+
+    def write(self, rows: list[Row]) -> None:
+        for row in rows:
+            if row.action == Action.CHANGED:
+                organization = row.found
+                organization.name = row.values["name"]
+                organization.zone = row.refs["zone"]
+                organization.enterprise = row.refs["enterprise"]
+                organization._change_reason = self.reason
+                organization.save(update_fields=list(UPDATABLE))
+                continue
+            # New rows are resolved here, not in classify: their parent may be a row above.
+            refs = self._references(row)
+            if row.errors:
+                continue
+            try:
+                with transaction.atomic():
+                    organization = organization_establish(
+                        code=row.values["code"],
+                        name=row.values["name"],
+                        kind=row.values["kind"],
+                        parent=refs["parent"],
+                        date=row.values["established_on"],
+                        decision_number=row.values["decision_number"] or "",
+                        enterprise=refs["enterprise"],
+                        zone=refs["zone"],
+                    )
+                    starts = row.values["ledger_starts_on"]
+                    if starts is None and organization.kind == Kind.ZONE_COMMITTEE:
+                        starts = today()
+                    if starts is not None:
+                        organization.ledger_starts_on = starts
+                        organization.save(update_fields=["ledger_starts_on"])
+            except ValidationError as exc:
+                for field, messages in (
+                    exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+                ):
+                    for message in messages:
+                        row.fail("" if field == "__all__" else field, message)

@@ -1,0 +1,362 @@
+"""Validate every row of a file and write all of it or nothing.
+
+A run reads the file once, as a stream, in chunks of rows. Each row is parsed cell by cell
+(`ImportFormat.parse`), then each chunk is compared with the database in a few queries
+(`ImportFormat.classify`) and, when it has no errors, written (`ImportFormat.write`). The
+whole run is one transaction, rolled back at the end unless the caller asked to commit and
+no row failed: a preview is the same run as the import, so it finds every error the import
+would find (a parent created three rows earlier included), and a failed import leaves the
+database exactly as it was.
+"""
+
+import datetime
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports.importing.reading import FileError, open_sheet
+from reports.importing.values import CellError
+
+CHUNK_ROWS = 2000
+MAX_MESSAGES = 1000
+# Columns that carry a database id: never trusted, ignored with a notice.
+ID_COLUMNS = {"id", "pk", "mã số bản ghi"}
+
+
+class Action:
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+    LABELS = {
+        NEW: gettext_lazy("New"),
+        CHANGED: gettext_lazy("Changed"),
+        UNCHANGED: gettext_lazy("Unchanged"),
+        ERROR: gettext_lazy("Error"),
+    }
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a format: its English header (the key) and its Vietnamese header."""
+
+    key: str
+    vi: str
+    required: bool = False
+    example: str = ""
+
+
+@dataclass
+class Row:
+    """One data row of the file as parsed, and what the import does with it."""
+
+    number: int
+    values: dict
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    action: str = ""
+    changes: list[str] = field(default_factory=list)
+
+    def fail(self, column: str, message: str) -> None:
+        self.errors.append((column, str(message)))
+        self.action = Action.ERROR
+
+
+@dataclass
+class Summary:
+    """What a run found: counts per action, the first messages, and whether it wrote."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    rows: int = 0
+    # (row number or None for the whole file, column or "", message)
+    messages: list[tuple[int | None, str, str]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    committed: bool = False
+    encoding: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and not self.file_errors
+
+    @property
+    def file_errors(self) -> list[str]:
+        return [message for row, _column, message in self.messages if row is None]
+
+    def error(self, row: int | None, column: str, message: str) -> None:
+        if row is not None:
+            self.failed += 1
+        if len(self.messages) < MAX_MESSAGES:
+            self.messages.append((row, column, str(message)))
+
+    def count(self, row: Row) -> None:
+        self.rows += 1
+        if row.action == Action.ERROR:
+            self.failed += 1
+            for column, message in row.errors:
+                if len(self.messages) < MAX_MESSAGES:
+                    self.messages.append((row.number, column, message))
+        elif row.action == Action.NEW:
+            self.new += 1
+        elif row.action == Action.CHANGED:
+            self.changed += 1
+        else:
+            self.unchanged += 1
+
+    def as_dict(self) -> dict:
+        return {
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "rows": self.rows,
+            "messages": [list(message) for message in self.messages],
+            "notices": self.notices,
+            "committed": self.committed,
+            "encoding": self.encoding,
+        }
+
+
+def _header_key(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().lower()
+
+
+class ImportFormat:
+    """One file format. Subclasses declare `columns` and implement the three hooks.
+
+    An instance serves one run for one user: lookups it caches (the user's organizations by
+    code, say) are scoped to that user.
+    """
+
+    name: str = ""
+    title = ""
+    columns: tuple[Column, ...] = ()
+    # Values that identify a row; the same key twice in a file is an error.
+    key: tuple[str, ...] = ()
+
+    def __init__(self, user, *, reason: str = ""):
+        self.user = user
+        self.reason = reason
+        self.seen_keys: dict[tuple, int] = {}
+
+    # Hooks --------------------------------------------------------------------------------
+
+    def parse(self, row: Row, cells: dict) -> None:
+        """Turn the raw cells into `row.values`, calling `row.fail` for each bad cell."""
+        raise NotImplementedError
+
+    def classify(self, rows: list[Row]) -> None:
+        """Compare a chunk of parsed rows with the database: set each row's action."""
+        raise NotImplementedError
+
+    def write(self, rows: list[Row]) -> None:
+        """Write the new and changed rows of a chunk (inside the run's transaction)."""
+        raise NotImplementedError
+
+    def finish(self, summary: Summary) -> None:
+        """Called once after the last chunk, still inside the transaction."""
+
+    # Shared helpers -------------------------------------------------------------------------
+
+    def cell(self, row: Row, cells: dict, key: str, parser: Callable, **kwargs):
+        """Parse one cell with `parser`, recording its error on the row."""
+        try:
+            return parser(cells.get(key), **kwargs)
+        except CellError as exc:
+            row.fail(self.label(key), str(exc))
+            return None
+
+    def require(self, row: Row, key: str, value) -> None:
+        if value in (None, ""):
+            row.fail(self.label(key), _("This cell is required."))
+
+    def label(self, key: str) -> str:
+        return key
+
+    def check_duplicate(self, row: Row) -> None:
+        key = tuple(row.values.get(part) for part in self.key)
+        if any(part in (None, "") for part in key):
+            return
+        first = self.seen_keys.get(key)
+        if first is not None:
+            row.fail(
+                ", ".join(self.key),
+                _("The same row is already in the file at row %(row)d.") % {"row": first},
+            )
+        else:
+            self.seen_keys[key] = row.number
+
+    # Header ---------------------------------------------------------------------------------
+
+    def map_header(self, header: list[str], summary: Summary) -> list[str | None] | None:
+        """The column key of each header cell (None: ignored), or None when it is unusable."""
+        known = {}
+        for column in self.columns:
+            known[_header_key(column.key)] = column.key
+            known[_header_key(column.vi)] = column.key
+        mapping, seen, unknown = [], set(), []
+        for text in header:
+            wanted = _header_key(text)
+            if wanted in ID_COLUMNS:
+                summary.notices.append(
+                    _("The column “%(column)s” holds record ids; they are ignored.")
+                    % {"column": text}
+                )
+                mapping.append(None)
+                continue
+            key = known.get(wanted)
+            if key is None:
+                if text:
+                    unknown.append(text)
+                mapping.append(None)
+                continue
+            if key in seen:
+                summary.error(
+                    None, "", _("The column “%(column)s” appears twice.") % {"column": text}
+                )
+            seen.add(key)
+            mapping.append(key)
+        if unknown:
+            summary.error(
+                None,
+                "",
+                _("Unknown columns: %(unknown)s. The columns of this format are: %(known)s.")
+                % {
+                    "unknown": ", ".join(unknown),
+                    "known": ", ".join(column.key for column in self.columns),
+                },
+            )
+        missing = [c.key for c in self.columns if c.required and c.key not in seen]
+        if missing:
+            summary.error(
+                None,
+                "",
+                _("Missing columns: %(missing)s.") % {"missing": ", ".join(missing)},
+            )
+        return None if summary.file_errors else mapping
+
+
+class Rollback(Exception):
+    """Raised inside the transaction to undo a preview or a failed import."""
+
+
+@dataclass
+class Run:
+    """One pass over a file with one format; `run()` returns the summary."""
+
+    format: ImportFormat
+    binary: object
+    commit: bool = False
+    # Called with each chunk of rows once classified (the preview keeps them).
+    on_rows: Callable[[list[Row]], None] | None = None
+    # Called with the fraction of the file read, after each chunk.
+    on_progress: Callable[[float], None] | None = None
+    chunk_rows: int = CHUNK_ROWS
+
+    def run(self) -> Summary:
+        summary = Summary()
+        try:
+            with transaction.atomic():
+                self._run(summary)
+                if not (self.commit and summary.ok):
+                    raise Rollback
+                summary.committed = True
+        except Rollback:
+            pass
+        except FileError as exc:
+            summary.error(None, "", str(exc))
+        except (IntegrityError, DatabaseError) as exc:
+            # A constraint the checks above did not foresee (a concurrent change, say).
+            summary.error(
+                None,
+                "",
+                _("The database refused the import; nothing was written (%(reason)s).")
+                % {"reason": str(exc).splitlines()[0][:200]},
+            )
+        return summary
+
+    def _run(self, summary: Summary) -> None:
+        try:
+            sheet = open_sheet(self.binary)
+        except FileError as exc:
+            summary.error(None, "", str(exc))
+            return
+        summary.encoding = sheet.encoding
+        mapping = self.format.map_header(sheet.header, summary)
+        if mapping is None:
+            return
+        width = len(mapping)
+        chunk: list[Row] = []
+        for number, cells in sheet.rows:
+            if all(cell in ("", None) for cell in cells):
+                continue
+            row = Row(number, {})
+            # XLSX rows end where their last filled cell is; a CSV row must be complete.
+            ragged = any(cell not in ("", None) for cell in cells[width:]) or (
+                len(cells) < width and sheet.encoding != "xlsx"
+            )
+            if ragged:
+                row.fail(
+                    "",
+                    _("The row has %(cells)d cells but the header has %(columns)d.")
+                    % {"cells": len(cells), "columns": width},
+                )
+            else:
+                self.format.parse(row, dict(zip(mapping, cells, strict=False)))
+                if not row.errors:
+                    self.format.check_duplicate(row)
+            chunk.append(row)
+            if len(chunk) >= self.chunk_rows:
+                self._chunk(chunk, summary, sheet)
+                chunk = []
+        if chunk:
+            self._chunk(chunk, summary, sheet)
+        if summary.rows == 0 and not summary.file_errors:
+            summary.error(None, "", _("The file has a header but no rows."))
+            return
+        self.format.finish(summary)
+
+    def _chunk(self, rows: list[Row], summary: Summary, sheet) -> None:
+        valid = [row for row in rows if not row.errors]
+        if valid:
+            self.format.classify(valid)
+        writable = [row for row in rows if row.action in (Action.NEW, Action.CHANGED)]
+        # Once a row has failed nothing will be kept: writing more only costs time, except
+        # in a preview, where later rows may depend on earlier ones (a parent, say).
+        if writable and (summary.ok or not self.commit):
+            self.format.write(writable)
+        for row in rows:
+            summary.count(row)
+        if self.on_rows:
+            self.on_rows(rows)
+        if self.on_progress:
+            self.on_progress(sheet.done())
+
+
+def run_import(fmt: ImportFormat, binary, *, commit: bool, **kwargs) -> Summary:
+    return Run(fmt, binary, commit=commit, **kwargs).run()
+
+
+def display(value) -> str:
+    """A parsed value as the preview shows it: dates dd/mm/yyyy, numbers with separators."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, int):
+        from django.utils.formats import number_format
+
+        return number_format(value, force_grouping=True)
+    return str(value)
+
+
+def iter_valid(rows: Iterable[Row]):
+    return (row for row in rows if not row.errors)
