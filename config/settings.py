@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "organizations",
     "members",
     "unions",
@@ -134,6 +136,19 @@ FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Uploaded import files wait here between preview and confirm; they are deleted after the
+# import or after IMPORT_FILE_HOURS (`manage.py prune_imports`). Never served over HTTP.
+IMPORT_ROOT = Path(os.environ.get("IMPORT_ROOT", BASE_DIR / "var" / "imports"))
+IMPORT_FILE_HOURS = 24
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "100")) * 1024 * 1024
+# Files larger than this are checked and imported by the background worker, with a progress
+# bar, so that the browser never waits on a long request.
+IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_KB", "256")) * 1024
+
+# Background jobs (django-tasks with its database backend: no extra server to run).
+# Start the worker with `python manage.py db_worker` (`make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

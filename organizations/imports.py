@@ -157,6 +157,7 @@ class OrganizationsFormat(ImportFormat):
                 organization.zone = row.refs["zone"]
                 organization.enterprise = row.refs["enterprise"]
                 organization._change_reason = self.reason
+                organization._history_user = self.user
                 organization.save(update_fields=list(UPDATABLE))
                 continue
             # New rows are resolved here, not in classify: their parent may be a row above.

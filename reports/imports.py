@@ -150,11 +150,14 @@ class FiguresFormat(ImportFormat):
                 elif figure.value != value:
                     figure.value = value
                     figure._change_reason = self.reason
+                    figure._history_user = self.user
                     figure.save(update_fields=["value"])
         if created:
             from simple_history.utils import bulk_create_with_history
 
-            bulk_create_with_history(created, YearlyFigure, default_change_reason=self.reason)
+            bulk_create_with_history(
+                created, YearlyFigure, default_change_reason=self.reason, default_user=self.user
+            )
 
 
 _PERIOD = re.compile(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?")
@@ -249,4 +252,5 @@ class TargetsFormat(ImportFormat):
             )
             target.value = row.values["value"]
             target._change_reason = self.reason
+            target._history_user = self.user
             target.save()

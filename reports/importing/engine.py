@@ -180,6 +180,8 @@ class ImportFormat:
         return key
 
     def check_duplicate(self, row: Row) -> None:
+        if not self.key:
+            return
         key = tuple(row.values.get(part) for part in self.key)
         if any(part in (None, "") for part in key):
             return

@@ -1,0 +1,306 @@
+"""Import format for Party members: lists from older systems, up to a province at a time.
+
+Built for volume: each chunk of rows is checked against the database in two queries, and new
+members, their ledger events and their history rows are written with COPY (PostgreSQL) in
+the run's transaction, instead of one `save()` per row. Every row is still validated and
+every failure is reported against its row; nothing is kept unless every row passed.
+
+A new member's ledger starts with an "admitted" event on `admitted_on` in `organization`. A
+member admitted before that organization existed (admitted elsewhere, years ago) starts with
+a "transferred in" event on the day the organization was founded, so that no organization
+counts members before it existed. A member already on record (same card number or national
+ID) in the user's scope has their personal details updated; their Party data (organization,
+dates, status) change only through the member's page, where each change is an event.
+"""
+
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.dates import add_months, today
+from members.models import Gender, Member, MemberEvent, Position, Status
+from members.services import MEMBER_ORGANIZATION_KINDS, MINIMUM_AGE, PROBATION_MONTHS
+from organizations.models import OrganizationEvent, PartyOrganization
+from reports.importing.bulk import insert_rows, reserve_ids
+from reports.importing.engine import Action, Column, ImportFormat, Row
+from reports.importing.values import (
+    CellError,
+    choice_lookup,
+    parse_choice,
+    parse_date,
+    parse_text,
+)
+
+GENDERS = choice_lookup(Gender.choices)
+STATUSES = choice_lookup(Status.choices) | {
+    "dự bị": Status.PROBATIONARY,
+    "chính thức": Status.OFFICIAL,
+}
+POSITIONS = choice_lookup(Position.choices)
+PERSONAL = ("full_name", "gender", "birth_date", "ethnicity", "education", "position")
+PARTY = ("organization", "admitted_on", "official_on", "status")
+MEMBER_COLUMNS = [
+    "id", "full_name", "gender", "birth_date", "ethnicity", "education", "position",
+    "card_number", "national_id", "organization_id", "status", "admitted_on", "official_on",
+]  # fmt: skip
+EVENT_COLUMNS = [
+    "id", "member_id", "kind", "date", "decision_number", "organization_id", "status_after",
+    "ended_on", "other_unit", "note",
+]  # fmt: skip
+HISTORY_COLUMNS = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+
+
+def parse_national_id(value) -> str:
+    text = parse_text(value, max_length=12)
+    if text and not (text.isdigit() and len(text) in (9, 12)):
+        raise CellError(_("A national ID number has 9 or 12 digits."))
+    return text
+
+
+class MembersFormat(ImportFormat):
+    """One row per member; `organization` is the code of their grassroots organization or cell."""
+
+    name = "members"
+    columns = (
+        Column("full_name", "Họ và tên", required=True, example="Nguyễn Thị Lan"),
+        Column("gender", "Giới tính", required=True, example="female"),
+        Column("birth_date", "Ngày sinh", example="12/05/1990"),
+        Column("organization", "Tổ chức đảng", required=True, example="HN-CX-01"),
+        Column("card_number", "Số thẻ đảng viên", example="01234567"),
+        Column("national_id", "Số CCCD", example="001190012345"),
+        Column("admitted_on", "Ngày vào Đảng", required=True, example="03/02/2021"),
+        Column("official_on", "Ngày chính thức", example="03/02/2022"),
+        Column("status", "Trạng thái", example="official"),
+        Column("ethnicity", "Dân tộc", example="Kinh"),
+        Column("education", "Trình độ học vấn", example="12/12"),
+        Column("position", "Chức vụ", example="worker"),
+    )
+    key = ()  # duplicates are found by card number and national ID in `classify`
+
+    def __init__(self, user, **kwargs):
+        super().__init__(user, **kwargs)
+        scope = PartyOrganization.objects.for_user(user)
+        founded = dict(
+            OrganizationEvent.objects.filter(
+                organization__in=scope, kind__in=OrganizationEvent.STARTING_KINDS
+            )
+            .values("organization")
+            .annotate(first=Min("date"))
+            .values_list("organization", "first")
+        )
+        # Every organization of the scope, by code: bounded by the tree, not by the file.
+        self.organizations = {
+            code: (pk, kind, active, founded.get(pk))
+            for pk, code, kind, active in scope.values_list("pk", "code", "kind", "is_active")
+        }
+        self.codes = {pk: code for code, (pk, *_rest) in self.organizations.items()}
+        self.today = today()
+        self.now = timezone.now()
+        self.user_id = getattr(user, "pk", None)
+
+    def parse(self, row: Row, cells: dict) -> None:
+        cell = self.cell
+        values = {
+            "full_name": cell(row, cells, "full_name", parse_text, max_length=200),
+            "gender": cell(row, cells, "gender", parse_choice, lookup=GENDERS),
+            "birth_date": cell(row, cells, "birth_date", parse_date),
+            "organization": cell(row, cells, "organization", parse_text, max_length=32),
+            "card_number": cell(row, cells, "card_number", parse_text, max_length=20),
+            "national_id": cell(row, cells, "national_id", parse_national_id),
+            "admitted_on": cell(row, cells, "admitted_on", parse_date),
+            "official_on": cell(row, cells, "official_on", parse_date),
+            "status": cell(row, cells, "status", parse_choice, lookup=STATUSES),
+            "ethnicity": cell(row, cells, "ethnicity", parse_text, max_length=50),
+            "education": cell(row, cells, "education", parse_text, max_length=50),
+            "position": cell(row, cells, "position", parse_choice, lookup=POSITIONS) or "",
+        }
+        row.values = values
+        if row.errors:
+            return
+        for key in ("full_name", "gender", "organization", "admitted_on"):
+            self.require(row, key, values[key])
+        if not values["card_number"] and not values["national_id"]:
+            row.fail("card_number", _("Give the Party card number or the national ID number."))
+        if row.errors:
+            return
+        admitted, official = values["admitted_on"], values["official_on"]
+        for key in ("birth_date", "admitted_on", "official_on"):
+            if values[key] and values[key] > self.today:
+                row.fail(key, _("The date is in the future."))
+        birth = values["birth_date"]
+        if birth and add_months(birth, 12 * MINIMUM_AGE) > admitted:
+            row.fail(
+                "birth_date",
+                _("A member must be at least %(age)d years old.") % {"age": MINIMUM_AGE},
+            )
+        if official and official < add_months(admitted, PROBATION_MONTHS):
+            row.fail(
+                "official_on",
+                _("Official membership comes no earlier than %(date)s, 12 months after admission.")
+                % {"date": add_months(admitted, PROBATION_MONTHS).strftime("%d/%m/%Y")},
+            )
+        status = values["status"] or (Status.OFFICIAL if official else Status.PROBATIONARY)
+        values["status"] = status
+        if status == Status.OFFICIAL and not official:
+            row.fail("official_on", _("An official member needs the date they became official."))
+        if status == Status.PROBATIONARY and official:
+            row.fail("status", _("A probationary member has no official date."))
+        found = self.organizations.get(values["organization"])
+        if found is None:
+            row.fail(
+                "organization",
+                _("No organization with the code “%(code)s” in your scope.")
+                % {"code": values["organization"]},
+            )
+        elif found[1] not in MEMBER_ORGANIZATION_KINDS:
+            row.fail("organization", _("Members belong to a grassroots organization or a cell."))
+        row.organization = found
+
+    def classify(self, rows: list[Row]) -> None:
+        cards = {row.values["card_number"] for row in rows} - {""}
+        national_ids = {row.values["national_id"] for row in rows} - {""}
+        existing = Member.objects.filter(
+            Q(card_number__in=cards) | Q(national_id__in=national_ids)
+        ).values("pk", "organization_id", *PERSONAL, *PARTY[1:], "card_number", "national_id")
+        by_card = {m["card_number"]: m for m in existing if m["card_number"]}
+        by_id = {m["national_id"]: m for m in existing if m["national_id"]}
+        in_chunk: dict[str, int] = {}
+        for row in rows:
+            values = row.values
+            for key in ("card_number", "national_id"):
+                seen = in_chunk.get(f"{key}:{values[key]}") if values[key] else None
+                if seen:
+                    row.fail(
+                        key,
+                        _("The same member is already in the file at row %(row)d.") % {"row": seen},
+                    )
+                elif values[key]:
+                    in_chunk[f"{key}:{values[key]}"] = row.number
+            if row.errors:
+                continue
+            matches = {
+                m["pk"]: m
+                for m in (by_card.get(values["card_number"]), by_id.get(values["national_id"]))
+                if m is not None
+            }
+            if len(matches) > 1:
+                row.fail(
+                    "national_id",
+                    _("The card number and the national ID belong to two different members."),
+                )
+                continue
+            if not matches:
+                self._check_new(row)
+                continue
+            member = next(iter(matches.values()))
+            row.found = member
+            if member["organization_id"] not in self.codes:
+                # The message names no one: the record belongs to another committee.
+                row.fail(
+                    "card_number",
+                    _(
+                        "A member with this card number or national ID number is already on record "
+                        "in another committee, or earlier in this file."
+                    ),
+                )
+                continue
+            current = {**member, "organization": self.codes[member["organization_id"]]}
+            for key in ("card_number", "national_id"):
+                if values[key] and current[key] and values[key] != current[key]:
+                    row.fail(
+                        key, _("This member is on record with another %(field)s.") % {"field": key}
+                    )
+            party = [key for key in PARTY if values[key] != current[key]]
+            if party and not row.errors:
+                row.fail(
+                    party[0],
+                    _(
+                        "This member is on record with other Party data (%(fields)s); record a "
+                        "transfer, make official or correction on the member's page instead."
+                    )
+                    % {"fields": ", ".join(party)},
+                )
+            if row.errors:
+                continue
+            row.changes = [
+                f"{key}: {current[key] or '—'} → {values[key] or '—'}"
+                for key in PERSONAL
+                if (values[key] or "") != (current[key] or "")
+            ]
+            row.action = Action.CHANGED if row.changes else Action.UNCHANGED
+
+    def _check_new(self, row: Row) -> None:
+        values = row.values
+        if values["status"] not in (Status.PROBATIONARY, Status.OFFICIAL):
+            row.fail("status", _("A new member is imported as a probationary or official member."))
+            return
+        _pk, _kind, active, _founded = row.organization
+        if not active:
+            row.fail(
+                "organization",
+                _("%(code)s has been dissolved or transferred out.")
+                % {"code": values["organization"]},
+            )
+            return
+        row.action = Action.NEW
+
+    def _events(self, member_id: int, row: Row) -> list[tuple]:
+        """The ledger events of a new member, each ended by the next."""
+        values = row.values
+        organization_id, _kind, _active, founded = row.organization
+        admitted, official = values["admitted_on"], values["official_on"]
+        events = []
+        if founded is None or admitted >= founded:
+            events.append([MemberEvent.Kind.ADMITTED, admitted, Status.PROBATIONARY, ""])
+        else:
+            status = Status.OFFICIAL if official and official <= founded else Status.PROBATIONARY
+            note = _("Imported: admitted on %(date)s, before this organization was founded.") % {
+                "date": admitted.strftime("%d/%m/%Y")
+            }
+            events.append([MemberEvent.Kind.TRANSFERRED_IN, founded, status, note])
+        if official and official > events[0][1]:
+            events.append([MemberEvent.Kind.MADE_OFFICIAL, official, Status.OFFICIAL, ""])
+        rows = []
+        for index, (kind, date, status, note) in enumerate(events):
+            ended_on = events[index + 1][1] if index + 1 < len(events) else None
+            rows.append((member_id, kind, date, "", organization_id, status, ended_on, "", note))
+        return rows
+
+    def write(self, rows: list[Row]) -> None:
+        new = [row for row in rows if row.action == Action.NEW]
+        member_ids = reserve_ids(Member, len(new))
+        members, events = [], []
+        for member_id, row in zip(member_ids, new, strict=True):
+            values = row.values
+            members.append(
+                (
+                    member_id, values["full_name"], values["gender"], values["birth_date"],
+                    values["ethnicity"], values["education"], values["position"],
+                    values["card_number"], values["national_id"], row.organization[0],
+                    values["status"], values["admitted_on"], values["official_on"],
+                )
+            )  # fmt: skip
+            events.extend(self._events(member_id, row))
+        event_ids = reserve_ids(MemberEvent, len(events))
+        events = [(event_id, *event) for event_id, event in zip(event_ids, events, strict=True)]
+        history = (self.now, self.reason[:100], "+", self.user_id)
+        insert_rows(Member._meta.db_table, MEMBER_COLUMNS, members)
+        insert_rows(MemberEvent._meta.db_table, EVENT_COLUMNS, events)
+        insert_rows(
+            Member.history.model._meta.db_table,
+            MEMBER_COLUMNS + HISTORY_COLUMNS,
+            [member + history for member in members],
+        )
+        insert_rows(
+            MemberEvent.history.model._meta.db_table,
+            EVENT_COLUMNS + HISTORY_COLUMNS,
+            [event + history for event in events],
+        )
+        for row in rows:
+            if row.action == Action.CHANGED:
+                member = Member.objects.get(pk=row.found["pk"])
+                for key in PERSONAL:
+                    setattr(member, key, row.values[key])
+                member._change_reason = self.reason[:100]
+                member._history_user = self.user
+                member.save(update_fields=list(PERSONAL))
