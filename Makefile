@@ -19,12 +19,15 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## make run: install, migrate, load the demo once, serve http://127.0.0.1:8000
+## make run: install, migrate, load the demo once, serve http://127.0.0.1:8000 with a worker
 run: $(STAMP)
 	mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# The background worker (large imports) runs beside the server and stops with it.
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make test: lint, then the whole suite (SQLite unless DATABASE_URL is set)
 test: $(STAMP)

@@ -117,7 +117,7 @@ class MembersFormat(ImportFormat):
         row.values = values
         if row.errors:
             return
-        for key in ("full_name", "gender", "organization", "admitted_on"):
+        for key in ("full_name", "gender", "organization"):
             self.require(row, key, values[key])
         if not values["card_number"] and not values["national_id"]:
             row.fail("card_number", _("Give the Party card number or the national ID number."))
@@ -128,12 +128,14 @@ class MembersFormat(ImportFormat):
             if values[key] and values[key] > self.today:
                 row.fail(key, _("The date is in the future."))
         birth = values["birth_date"]
-        if birth and add_months(birth, 12 * MINIMUM_AGE) > admitted:
+        if birth and admitted and add_months(birth, 12 * MINIMUM_AGE) > admitted:
             row.fail(
                 "birth_date",
                 _("A member must be at least %(age)d years old.") % {"age": MINIMUM_AGE},
             )
-        if official and official < add_months(admitted, PROBATION_MONTHS):
+        if official and not admitted:
+            row.fail("admitted_on", _("An official date needs the date of admission."))
+        elif official and official < add_months(admitted, PROBATION_MONTHS):
             row.fail(
                 "official_on",
                 _("Official membership comes no earlier than %(date)s, 12 months after admission.")
@@ -141,8 +143,6 @@ class MembersFormat(ImportFormat):
             )
         status = values["status"] or (Status.OFFICIAL if official else Status.PROBATIONARY)
         values["status"] = status
-        if status == Status.OFFICIAL and not official:
-            row.fail("official_on", _("An official member needs the date they became official."))
         if status == Status.PROBATIONARY and official:
             row.fail("status", _("A probationary member has no official date."))
         found = self.organizations.get(values["organization"])
@@ -233,6 +233,14 @@ class MembersFormat(ImportFormat):
         values = row.values
         if values["status"] not in (Status.PROBATIONARY, Status.OFFICIAL):
             row.fail("status", _("A new member is imported as a probationary or official member."))
+            return
+        # Members already on record may lack these dates (the demo's founding members do);
+        # a new member's ledger needs them.
+        if not values["admitted_on"]:
+            row.fail("admitted_on", _("This cell is required."))
+            return
+        if values["status"] == Status.OFFICIAL and not values["official_on"]:
+            row.fail("official_on", _("An official member needs the date they became official."))
             return
         _pk, _kind, active, _founded = row.organization
         if not active:

@@ -66,10 +66,16 @@ class OrganizationsFormat(ImportFormat):
             self.require(row, key, values[key])
         row.values = values
 
-    def _references(self, row: Row) -> dict:
-        """Parent, zone and enterprise looked up by code or name, inside the user's scope."""
+    def _references(self, row: Row, *, parent: bool = True) -> dict:
+        """Parent, zone and enterprise looked up by code or name, inside the user's scope.
+
+        An existing organization's parent is only compared by code (`parent=False`): the top
+        committee of a user's scope has its parent outside that scope.
+        """
         values, found = row.values, {"parent": None, "zone": None, "enterprise": None}
-        if values["parent"]:
+        if not parent:
+            pass
+        elif values["parent"]:
             found["parent"] = self.scope.filter(code=values["parent"]).first()
             if found["parent"] is None:
                 row.fail(
@@ -113,7 +119,7 @@ class OrganizationsFormat(ImportFormat):
             if not self.scope.filter(pk=organization.pk).exists():
                 row.fail("code", _("The code %(code)s is already used.") % row.values)
                 continue
-            refs = self._references(row)
+            refs = self._references(row, parent=False)
             if row.errors:
                 continue
             current = {

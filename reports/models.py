@@ -1,5 +1,6 @@
 """Imported yearly figures and targets: what the reports compare the ledger with."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -143,3 +144,75 @@ class Target(models.Model):
         if self.start_year == self.end_year:
             return str(self.start_year)
         return f"{self.start_year}–{self.end_year}"
+
+
+class ImportState(models.TextChoices):
+    CHECKING = "checking", _("Checking the file")
+    CHECKED = "checked", _("Checked, waiting for confirmation")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Not imported (errors)")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """An import is seen only by the user who uploaded it (administrators see all)."""
+        from organizations.scope import is_administrator
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_administrator(user):
+            return self
+        return self.filter(created_by=user)
+
+
+class ImportBatch(models.Model):
+    """One uploaded file on its way through check (preview), confirmation and import.
+
+    The file waits under `settings.IMPORT_ROOT` and is deleted once imported or cancelled, or
+    after `IMPORT_FILE_HOURS`. `summary` is what the check found; `result` what the import did.
+    """
+
+    State = ImportState
+
+    format = models.CharField(_("format"), max_length=16)
+    file_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=ImportState.choices, default=ImportState.CHECKING
+    )
+    language = models.CharField(_("language"), max_length=8, default="vi")
+    summary = models.JSONField(_("check summary"), default=dict, blank=True)
+    result = models.JSONField(_("import result"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="import_batches",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [choices_constraint("state", ImportState, "importbatch_state_valid")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("reports:import_detail", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.state in (ImportState.CHECKING, ImportState.IMPORTING)
+
+    @property
+    def reason(self) -> str:
+        """The change reason the history shows for every record this import writes."""
+        return f"Import #{self.pk}: {self.file_name}"[:100]

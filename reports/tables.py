@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from config.tables import NUMBER
-from reports.models import Metric, Target
+from reports.models import ImportBatch, Metric, Target
 
 
 class GrowthTable(tables.Table):
@@ -136,3 +136,29 @@ class ReconciliationTable(tables.Table):
 
     def render_metric(self, value):
         return dict(Metric.choices).get(value, value)
+
+
+class ImportBatchTable(tables.Table):
+    pk = tables.Column(verbose_name="#", linkify=True)
+    file_name = tables.Column(linkify=True)
+    format = tables.Column(verbose_name=_("format"))
+    state = tables.Column()
+    created_at = tables.DateTimeColumn(format="d/m/Y H:i")
+    counts = tables.TemplateColumn(
+        "{% with o=record.result|default:record.summary %}{% if o.rows %}"
+        "{{ o.rows }} / {{ o.new }} / {{ o.changed }} / {{ o.unchanged }} / {{ o.failed }}"
+        "{% endif %}{% endwith %}",
+        verbose_name=_("Rows / new / changed / unchanged / errors"),
+        orderable=False,
+    )
+
+    class Meta:
+        model = ImportBatch
+        fields = ("pk", "file_name", "format", "state", "created_at", "counts")
+        attrs = {"class": "table table-sm table-striped align-middle", "id": "import-table"}
+        empty_text = _("No imports yet.")
+
+    def render_format(self, value):
+        from reports.importing.registry import FORMATS
+
+        return FORMATS[value][1] if value in FORMATS else value

@@ -117,9 +117,14 @@ def _csv_sheet(binary) -> Sheet:
                 _("Row %(row)d cannot be read as CSV (%(reason)s).")
                 % {"row": number + 1, "reason": exc}
             ) from exc
+        finally:
+            # Hand the file back to its owner open: the wrapper would close it when dropped.
+            text.detach()
 
     size = _size(binary)
-    return Sheet(header, rows(), encoding, lambda: min(binary.tell() / size, 1.0))
+    return Sheet(
+        header, rows(), encoding, lambda: 1.0 if binary.closed else min(binary.tell() / size, 1.0)
+    )
 
 
 def _xlsx_cell(value):
