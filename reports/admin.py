@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import Target, YearlyFigure
+from reports.models import ImportBatch, Target, YearlyFigure
 
 
 @admin.register(YearlyFigure)
@@ -19,3 +19,19 @@ class TargetAdmin(SimpleHistoryAdmin):
     list_filter = ["metric", "kind", "start_year"]
     list_select_related = ["committee"]
     raw_id_fields = ["committee"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Read-only: an import's record is what happened; it is changed only by the flow."""
+
+    list_display = ["pk", "file_name", "format", "state", "created_by", "created_at"]
+    list_filter = ["format", "state"]
+    search_fields = ["file_name", "created_by__username"]
+    list_select_related = ["created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -46,6 +46,8 @@ class ImportCreateView(WriteAccessMixin, FormView):
         return {"format": self.request.GET.get("format", "")}
 
     def form_valid(self, form):
+        # Old files go whenever someone uploads, so nothing depends on a cron job alone.
+        batches.prune_imports()
         batch = batches.import_batch_create(
             user=self.request.user,
             format_name=form.cleaned_data["format"],
@@ -100,9 +102,20 @@ class ImportProgressView(ImportBatchMixin, DetailView):
         return super().render_to_response(context, **kwargs)
 
 
-class ImportConfirmView(WriteAccessMixin, ImportBatchMixin, View):
-    def post(self, request, pk):
-        batch = get_object_or_404(self.get_queryset(), pk=pk)
+class ImportBatchActionMixin(WriteAccessMixin):
+    """A POST-only action on a batch: another user's batch is 404 whatever the method."""
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        # Leaders are refused before the lookup, as on every other write.
+        if request.method == "POST" and not can_write(request.user):
+            raise PermissionDenied
+        self.batch = get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportConfirmView(ImportBatchActionMixin, View):
+    def post(self, request):
+        batch = self.batch
         if batch.created_by_id != request.user.pk:
             raise PermissionDenied
         if (
@@ -124,9 +137,11 @@ class ImportConfirmView(WriteAccessMixin, ImportBatchMixin, View):
         return redirect(batch)
 
 
-class ImportCancelView(WriteAccessMixin, ImportBatchMixin, View):
-    def post(self, request, pk):
-        batch = get_object_or_404(self.get_queryset(), pk=pk)
+class ImportCancelView(ImportBatchActionMixin, View):
+    def post(self, request):
+        batch = self.batch
+        if batch.created_by_id != request.user.pk:
+            raise PermissionDenied
         if batch.running:
             messages.error(request, _("A running check or import cannot be cancelled."))
             return redirect(batch)

@@ -64,6 +64,9 @@ def portal(tmp_path_factory):
         "DEMO_PASSWORD": PASSWORD,
         "DATABASE_URL": browser_database_url(tmp),
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "IMPORT_ROOT": str(tmp / "imports"),
+        # Files over 1 KB go to the worker, so the progress bar is exercised.
+        "IMPORT_BACKGROUND_KB": "1",
     }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
@@ -71,6 +74,12 @@ def portal(tmp_path_factory):
     port = free_port()
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = subprocess.Popen(
+        [*manage, "db_worker", "--no-reload", "--interval", "0.2"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -83,8 +92,9 @@ def portal(tmp_path_factory):
         except OSError:
             time.sleep(0.2)
     yield base
-    server.terminate()
-    server.wait(timeout=10)
+    for process in (server, worker):
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -160,3 +170,25 @@ def test_hai_phong_staff_find_no_hanoi_member(page_as, portal):
     assert "1.328" not in page.content()
     response = page.goto(f"{portal}/members/1/")
     assert response.status == 404
+
+
+def test_staff_import_a_member_list_through_the_worker(page_as, portal, tmp_path):
+    from bench.make_members import write
+
+    path = tmp_path / "dang-vien.csv"
+    write(path, 300, ["HN-001", "HN-002"], start=55_000_000)
+    page = page_as("canbo")
+    before = int(member_count(page).replace(".", ""))
+    page.goto(f"{portal}/reports/imports/new/?format=members")
+    page.set_input_files("#id_file", str(path))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_url(f"{portal}/reports/imports/*/")
+    # The check runs in the worker; the page polls, then reloads with the preview.
+    page.wait_for_selector("#import-confirm", timeout=30_000)
+    assert page.locator("[data-count=new]").inner_text() == "300"
+    assert page.locator("#preview-table tbody tr").count() == 100
+    page.reload()  # the preview survives a reload
+    page.click("#import-confirm")
+    page.wait_for_selector("#import-state[data-state=done]", timeout=30_000)
+    page.goto(f"{portal}/")
+    assert int(member_count(page).replace(".", "")) == before + 300

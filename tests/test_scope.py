@@ -7,16 +7,20 @@ or the walk fails: nothing is left unchecked by omission.
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.models import Candidate, Member
 from organizations.models import PartyOrganization
-from reports.models import Target
+from reports.models import ImportBatch, Target
 from unions.models import MassOrganization
 
 pytestmark = pytest.mark.django_db
 # Pages that anyone may POST to: they change no committee's data.
 OPEN_POSTS = {"login", "logout", "set_language"}
+# Pages keyed by an import format's name rather than a record: each serves the user's scope.
+FORMAT_PAGES = {"reports:import_template", "reports:import_export"}
+FORMAT_NAMES = ("organizations", "figures", "targets", "members")
 
 
 def walk(patterns=None, namespace=""):
@@ -37,7 +41,19 @@ def hanoi_objects():
     candidate = Candidate.objects.filter(organization__path__startswith=hanoi.path).first()
     cell = PartyOrganization.objects.get(code="HN-002")
     union = MassOrganization.objects.filter(party_committee=hanoi).first()
+    batch = ImportBatch.objects.create(
+        format="members",
+        file_name="hanoi.csv",
+        size=1,
+        state=ImportBatch.State.CHECKED,
+        summary={"rows": 1, "new": 1, "failed": 0, "messages": []},
+        created_by=get_user_model().objects.get(username="canbo"),
+    )
     return {
+        "reports:import_detail": batch,
+        "reports:import_progress": batch,
+        "reports:import_confirm": batch,
+        "reports:import_cancel": batch,
         "organizations:organization_detail": cell,
         "organizations:organization_dissolve": cell,
         "organizations:organization_move": cell,
@@ -90,7 +106,7 @@ def test_every_object_url_of_another_committee_answers_404(login):
     before = snapshot()
     checked = 0
     for name, keywords in walk():
-        if not keywords:
+        if not keywords or name in FORMAT_PAGES:
             continue
         assert name in objects, f"{name} takes {list(keywords)}: add it to hanoi_objects()"
         url = reverse(name, args=[objects[name].pk])
@@ -106,8 +122,10 @@ def test_lists_searches_and_exports_show_nothing_of_another_committee(login):
     hanoi = PartyOrganization.objects.get(code="HN-KCNCX")
     member = Member.objects.filter(organization__path__startswith=hanoi.path).first()
     client = login("canbo.hp")
-    for name, keywords in walk():
-        if keywords or name in OPEN_POSTS:
+    pages = [(name, reverse(name)) for name, keywords in walk() if not keywords]
+    pages += [(name, reverse(name, args=[f])) for name in FORMAT_PAGES for f in FORMAT_NAMES]
+    for name, url in pages:
+        if name in OPEN_POSTS:
             continue
         # Each query types one identifier; another one of the same member must not come back.
         for query, secret in (
@@ -119,11 +137,13 @@ def test_lists_searches_and_exports_show_nothing_of_another_committee(login):
             ({"committee": hanoi.code}, member.card_number),
             ({"_export": "csv", "q": member.national_id}, member.card_number),
         ):
-            response = client.get(reverse(name), query)
+            response = client.get(url, query)
             if response.status_code in (404, 405):  # not found, or a POST-only action
                 continue
             assert response.status_code in (200, 302), (name, query, response.status_code)
-            body = response.content.decode()
+            body = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            ).decode("utf-8", "replace")
             assert secret not in body, (name, query)
             assert hanoi.name not in body, (name, query)
 
@@ -135,7 +155,10 @@ def test_leaders_cannot_write_anywhere(login):
     for name, keywords in walk():
         if name in OPEN_POSTS:
             continue
-        url = reverse(name, args=[objects[name].pk]) if keywords else reverse(name)
+        if name in FORMAT_PAGES:
+            url = reverse(name, args=["members"])
+        else:
+            url = reverse(name, args=[objects[name].pk]) if keywords else reverse(name)
         status = client.post(url, ANY_DATA).status_code
         assert status in (403, 405), (name, status)
     assert snapshot() == before

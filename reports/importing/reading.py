@@ -11,7 +11,6 @@ import codecs
 import csv
 import io
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -84,6 +83,10 @@ def _size(binary) -> int:
 
 def _csv_sheet(binary) -> Sheet:
     encoding = detect_encoding(binary)
+    # NUL bytes do not occur in text (UTF-16 aside): an image, a PDF or an .xls file.
+    if encoding != "utf-16" and b"\x00" in binary.read(CHUNK):
+        raise FileError(_("The file is not a CSV or XLSX spreadsheet."))
+    binary.seek(0)
     text = io.TextIOWrapper(binary, encoding=encoding, newline="")
     try:
         first = text.readline()
@@ -98,7 +101,12 @@ def _csv_sheet(binary) -> Sheet:
     # Excel in Vietnamese locales writes semicolons; count the separators in the header only.
     delimiter = ";" if first.count(";") > first.count(",") else ","
     csv.field_size_limit(MAX_CELL)
-    header = [clean(cell) for cell in next(csv.reader([first], delimiter=delimiter))]
+    try:
+        header = [clean(cell) for cell in next(csv.reader([first], delimiter=delimiter))]
+    except csv.Error as exc:
+        raise FileError(
+            _("Row %(row)d cannot be read as CSV (%(reason)s).") % {"row": 1, "reason": exc}
+        ) from exc
 
     def rows():
         reader = csv.reader(text, delimiter=delimiter)
@@ -142,11 +150,13 @@ def _xlsx_sheet(binary) -> Sheet:
     try:
         # read_only streams the sheet's XML instead of building the whole workbook.
         book = load_workbook(binary, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        sheet = book.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        first = next(values, None)
+    # A damaged workbook fails in openpyxl, zipfile, zlib or the XML parser in many ways
+    # (BadZipFile, zlib.error, ParseError, EOFError, IndexError, NotImplementedError...).
+    except Exception as exc:
         raise FileError(_("The file is not a readable XLSX workbook.")) from exc
-    sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    first = next(values, None)
     if first is None or all(cell is None for cell in first):
         book.close()
         raise FileError(_("The file is empty: it has no header row."))
@@ -161,6 +171,8 @@ def _xlsx_sheet(binary) -> Sheet:
             for number, cells in enumerate(values, start=2):
                 state["row"] = number
                 yield number, [_xlsx_cell(cell) for cell in cells]
+        except Exception as exc:  # damaged further down the sheet: see `_xlsx_sheet`
+            raise FileError(_("The file is not a readable XLSX workbook.")) from exc
         finally:
             book.close()
 

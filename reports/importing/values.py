@@ -27,6 +27,14 @@ def unescape(text: str) -> str:
     return text
 
 
+def _whole(digits: str, value) -> int:
+    # int() refuses strings of over 4300 digits (ValueError, not CellError): too large anyway.
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > 10:
+        raise CellError(_("“%(value)s” is too large.") % {"value": value})
+    return int(significant)
+
+
 def parse_count(value) -> int | None:
     """A non-negative whole number, with or without thousands separators."""
     if value is None or value == "":
@@ -40,13 +48,14 @@ def parse_count(value) -> int | None:
             raise CellError(_("“%(value)s” is not a whole number.") % {"value": value})
         number = int(value)
     else:
-        text = value
+        # An XLSX cell may hold a date or a time (a count Excel formatted as a date).
+        text = value if isinstance(value, str) else str(value)
         if text.isdigit() and text.isascii():
-            number = int(text)
+            number = _whole(text, value)
         elif text.startswith("-") and text[1:].replace(".", "").replace(",", "").isdigit():
             raise CellError(_("A count cannot be negative (“%(value)s”).") % {"value": text})
         elif _GROUPED.fullmatch(text):
-            number = int(re.sub(r"\D", "", text))
+            number = _whole(re.sub(r"\D", "", text), value)
         else:
             raise CellError(_("“%(value)s” is not a whole number.") % {"value": text})
     if number < 0:
