@@ -10,7 +10,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralize(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    # A text that already starts with an apostrophe and a formula character gets a second
+    # apostrophe, so that an import that strips one gives the text back unchanged.
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS) or (value[:1] == "'" and value[1:2] in FORMULA_STARTS)
+    ):
         return "'" + value
     return value
 

@@ -13,6 +13,9 @@ ID) in the user's scope has their personal details updated; their Party data (or
 dates, status) change only through the member's page, where each change is an event.
 """
 
+from array import array
+from bisect import bisect_left
+
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,6 +100,18 @@ class MembersFormat(ImportFormat):
         self.today = today()
         self.now = timezone.now()
         self.user_id = getattr(user, "pk", None)
+        # Members this run created, per chunk: (their ids ascending, their rows). Finding a
+        # later row's card number among them means the file holds the same member twice.
+        # Two small arrays per chunk: a few bytes a row, not the rows themselves.
+        self.created: list[tuple[array, array]] = []
+
+    def _created_at_row(self, member_id: int) -> int | None:
+        for ids, rows in self.created:
+            if ids and ids[0] <= member_id <= ids[-1]:
+                index = bisect_left(ids, member_id)
+                if index < len(ids) and ids[index] == member_id:
+                    return rows[index]
+        return None
 
     def parse(self, row: Row, cells: dict) -> None:
         cell = self.cell
@@ -194,6 +209,13 @@ class MembersFormat(ImportFormat):
                 continue
             member = next(iter(matches.values()))
             row.found = member
+            earlier = self._created_at_row(member["pk"])
+            if earlier is not None:
+                row.fail(
+                    "card_number",
+                    _("The same member is already in the file at row %(row)d.") % {"row": earlier},
+                )
+                continue
             if member["organization_id"] not in self.codes:
                 # The message names no one: the record belongs to another committee.
                 row.fail(
@@ -289,6 +311,10 @@ class MembersFormat(ImportFormat):
                 )
             )  # fmt: skip
             events.extend(self._events(member_id, row))
+        order = sorted(range(len(new)), key=member_ids.__getitem__)
+        self.created.append(
+            (array("q", (member_ids[i] for i in order)), array("q", (new[i].number for i in order)))
+        )
         event_ids = reserve_ids(MemberEvent, len(events))
         events = [(event_id, *event) for event_id, event in zip(event_ids, events, strict=True)]
         history = (self.now, self.reason[:100], "+", self.user_id)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.dates import today
-from organizations.models import Enterprise, PartyOrganization, Zone
+from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Zone
 from organizations.scope import is_administrator
 from organizations.services import organization_establish
 from reports.importing.engine import Action, Column, ImportFormat, Row
@@ -188,6 +188,12 @@ class OrganizationsFormat(ImportFormat):
                     if starts is not None:
                         organization.ledger_starts_on = starts
                         organization.save(update_fields=["ledger_starts_on"])
+                    # The service knows no import: name it and its user in the history.
+                    stamp = {"history_change_reason": self.reason, "history_user": self.user}
+                    organization.history.update(**stamp)
+                    OrganizationEvent.history.filter(organization_id=organization.pk).update(
+                        **stamp
+                    )
             except ValidationError as exc:
                 for field, messages in (
                     exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]

@@ -142,7 +142,8 @@ class ImportFormat:
 
     def __init__(self, user, *, reason: str = ""):
         self.user = user
-        self.reason = reason
+        # History keeps at most 100 characters of a change reason.
+        self.reason = reason[:100]
         self.seen_keys: dict[tuple, int] = {}
 
     # Hooks --------------------------------------------------------------------------------
@@ -173,7 +174,8 @@ class ImportFormat:
             return None
 
     def require(self, row: Row, key: str, value) -> None:
-        if value in (None, ""):
+        # A cell that failed to parse is already reported; "required" would only repeat it.
+        if value in (None, "") and all(column != self.label(key) for column, _m in row.errors):
             row.fail(self.label(key), _("This cell is required."))
 
     def label(self, key: str) -> str:

@@ -87,12 +87,20 @@ def _csv_sheet(binary) -> Sheet:
     if encoding != "utf-16" and b"\x00" in binary.read(CHUNK):
         raise FileError(_("The file is not a CSV or XLSX spreadsheet."))
     binary.seek(0)
-    text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+    if encoding == "cp1258":
+        # Decoded line by line, so that a byte Windows-1258 does not define is reported at
+        # its own row (a text wrapper decodes kilobytes ahead of the row being read).
+        text = None
+        lines = (line.decode(encoding) for line in binary)
+    else:
+        # UTF-8 was checked whole by detect_encoding; a wrapper is faster.
+        text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+        lines = text
     try:
-        first = text.readline()
+        first = next(lines, "")
     except UnicodeDecodeError as exc:
         raise FileError(
-            _("The file is not valid text in %(encoding)s.") % {"encoding": encoding}
+            _("Row %(row)d is not valid text in %(encoding)s.") % {"row": 1, "encoding": encoding}
         ) from exc
     if not first.strip():
         raise FileError(_("The file is empty: it has no header row."))
@@ -109,7 +117,7 @@ def _csv_sheet(binary) -> Sheet:
         ) from exc
 
     def rows():
-        reader = csv.reader(text, delimiter=delimiter)
+        reader = csv.reader(lines, delimiter=delimiter)
         number = 1
         try:
             for cells in reader:
@@ -127,7 +135,8 @@ def _csv_sheet(binary) -> Sheet:
             ) from exc
         finally:
             # Hand the file back to its owner open: the wrapper would close it when dropped.
-            text.detach()
+            if text is not None:
+                text.detach()
 
     size = _size(binary)
     return Sheet(

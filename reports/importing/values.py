@@ -15,15 +15,18 @@ class CellError(ValueError):
 
 
 # "135.460", "135,460", "135 460" (also with a no-break space): groups of three digits.
-_GROUPED = re.compile(r"\d{1,3}(?:([.,  ])\d{3})(?:\1\d{3})*")
+_GROUPED = re.compile(r"\d{1,3}(?:([., \u00a0])\d{3})(?:\1\d{3})*")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def unescape(text: str) -> str:
     """Undo the apostrophe our exports put before a formula-like cell (round trip)."""
-    if text[:1] == "'" and text[1:2] in FORMULA_STARTS and text[1:2] != "":
-        return text[1:]
+    rest = text[1:]
+    if text[:1] == "'" and (
+        rest[:1] in FORMULA_STARTS or (rest[:1] == "'" and rest[1:2] in FORMULA_STARTS)
+    ):
+        return rest
     return text
 
 

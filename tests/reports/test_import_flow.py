@@ -178,13 +178,17 @@ def test_large_files_go_to_the_worker_with_a_progress_bar(
     assert response["HX-Refresh"] == "true"
 
 
-def test_upload_limits_give_a_clear_message(login, tmp_path, settings, english):
+def test_upload_limits_give_a_clear_message(login, tmp_path, settings):
     settings.IMPORT_ROOT = tmp_path
     settings.IMPORT_MAX_BYTES = 50
     client = login("canbo")
     response = upload(client, "targets", b"x" * 51)
+    assert "Tệp quá lớn" in response.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = upload(client, "targets", b"x" * 51)
     assert "The file is too large" in response.content.decode()
     response = upload(client, "targets", b"")
+    assert "The submitted file is empty" in response.content.decode()
     assert ImportBatch.objects.count() == 0
     assert response.status_code == 200
 
@@ -258,3 +262,17 @@ def test_files_are_deleted_after_a_day(login, tmp_path, settings):
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.CANCELLED
     assert not batches.upload_path(batch).exists() and not batches.rows_path(batch).exists()
+
+
+def test_row_messages_follow_the_language_the_user_chose(login, tmp_path, settings):
+    settings.IMPORT_ROOT = tmp_path
+    client = login("canbo")
+    bad = b"committee,period,metric,kind,value\nHN-KCNCX,2026,members_admitted,plan,-5\n"
+    upload(client, "targets", bad)
+    assert (
+        "không được âm" in client.get(ImportBatch.objects.get().get_absolute_url()).content.decode()
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    upload(client, "targets", bad)
+    page = client.get(ImportBatch.objects.order_by("-pk").first().get_absolute_url())
+    assert "A count cannot be negative" in page.content.decode()
