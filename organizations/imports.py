@@ -23,6 +23,8 @@ KINDS = choice_lookup(IMPORTABLE_KINDS)
 # Fields an import may change on an organization that already exists; its kind and place in
 # the tree change only through the ledger (move, dissolve) so that past counts stay right.
 UPDATABLE = ("name", "zone", "enterprise")
+# The service's field names, as the file's columns call them.
+SERVICE_FIELDS = {"date": "established_on", "__all__": ""}
 
 
 class OrganizationsFormat(ImportFormat):
@@ -199,4 +201,4 @@ class OrganizationsFormat(ImportFormat):
                     exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
                 ):
                     for message in messages:
-                        row.fail("" if field == "__all__" else field, message)
+                        row.fail(SERVICE_FIELDS.get(field, field), message)

@@ -25,6 +25,8 @@ CHUNK_ROWS = 2000
 MAX_MESSAGES = 1000
 # Columns that carry a database id: never trusted, ignored with a notice.
 ID_COLUMNS = {"id", "pk", "mã số bản ghi"}
+# A column with an empty header: its cells must be empty too.
+UNNAMED = ""
 
 
 class Action:
@@ -218,7 +220,7 @@ class ImportFormat:
             if key is None:
                 if text:
                     unknown.append(text)
-                mapping.append(None)
+                mapping.append(None if text else UNNAMED)
                 continue
             if key in seen:
                 summary.error(
@@ -305,14 +307,21 @@ class Run:
             ragged = any(cell not in ("", None) for cell in cells[width:]) or (
                 len(cells) < width and sheet.encoding != "xlsx"
             )
-            if ragged:
+            unnamed = any(
+                cell not in ("", None)
+                for key, cell in zip(mapping, cells, strict=False)
+                if key == UNNAMED
+            )
+            if unnamed:
+                row.fail("", _("A cell stands under a column without a header."))
+            elif ragged:
                 row.fail(
                     "",
                     _("The row has %(cells)d cells but the header has %(columns)d.")
                     % {"cells": len(cells), "columns": width},
                 )
             else:
-                self.format.parse(row, dict(zip(mapping, cells, strict=False)))
+                self.format.parse(row, {k: c for k, c in zip(mapping, cells, strict=False) if k})
                 if not row.errors:
                     self.format.check_duplicate(row)
             chunk.append(row)

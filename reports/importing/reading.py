@@ -97,7 +97,11 @@ def _csv_sheet(binary) -> Sheet:
         text = io.TextIOWrapper(binary, encoding=encoding, newline="")
         lines = text
     try:
+        # Blank lines above the header (an export with a title row removed) are skipped.
         first = next(lines, "")
+        skipped = 0
+        while first and not first.strip():
+            first, skipped = next(lines, ""), skipped + 1
     except UnicodeDecodeError as exc:
         raise FileError(
             _("Row %(row)d is not valid text in %(encoding)s.") % {"row": 1, "encoding": encoding}
@@ -110,6 +114,8 @@ def _csv_sheet(binary) -> Sheet:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     csv.field_size_limit(MAX_CELL)
     try:
+        # A second byte-order mark (a file saved twice with one) is not part of the name.
+        first = first.lstrip("\ufeff")
         header = [clean(cell) for cell in next(csv.reader([first], delimiter=delimiter))]
     except csv.Error as exc:
         raise FileError(
@@ -118,7 +124,7 @@ def _csv_sheet(binary) -> Sheet:
 
     def rows():
         reader = csv.reader(lines, delimiter=delimiter)
-        number = 1
+        number = 1 + skipped
         try:
             for cells in reader:
                 number += 1

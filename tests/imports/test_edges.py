@@ -1,0 +1,42 @@
+"""Edges of the file layout that real spreadsheets produce."""
+
+import pytest
+
+from reports.models import Target
+from tests.imports import messages, run, snapshot
+
+pytestmark = pytest.mark.django_db
+HEADER = "committee,period,metric,kind,value"
+ROW = "HN-KCNCX,2027,members_admitted,plan,77"
+
+
+def test_blank_lines_above_the_header_are_skipped_and_rows_keep_their_numbers(user, english):
+    data = f"\n\n{HEADER}\n{ROW}\nHN-KCNCX,2027,members_admitted,congress,-1\n".encode()
+    summary = run("targets", user("canbo"), data, commit=False)
+    assert summary.rows == 2
+    assert messages(summary, 5) == ["A count cannot be negative (“-1”)."]
+
+
+def test_a_second_byte_order_mark_is_not_part_of_the_first_column(user):
+    data = "\ufeff\ufeff" + f"{HEADER}\n{ROW}\n"
+    summary = run("targets", user("canbo"), data.encode("utf-8"))
+    assert summary.ok, summary.messages
+    assert Target.objects.get(start_year=2027).value == 77
+
+
+def test_a_value_under_a_column_without_a_header_is_an_error(user, english):
+    before = snapshot()
+    summary = run("targets", user("canbo"), f"{HEADER},\n{ROW},surprise\n".encode())
+    assert messages(summary, 2) == ["A cell stands under a column without a header."]
+    assert snapshot() == before
+    # An empty column without a header, as Excel leaves after a deleted column, is fine.
+    assert run("targets", user("canbo"), f"{HEADER},\n{ROW},\n".encode(), commit=False).ok
+
+
+def test_an_organization_founded_in_the_future_names_its_column(user, english):
+    data = (
+        "code,name,kind,parent,zone,enterprise,established_on,decision_number\n"
+        "HN-NEW-1,Chi bộ mới,grassroots_cell,HN-KCNCX,,,01/01/2099,\n"
+    ).encode()
+    summary = run("organizations", user("canbo"), data, commit=False)
+    assert [column for _row, column, _m in summary.messages] == ["established_on"]
