@@ -13,9 +13,6 @@ ID) in the user's scope has their personal details updated; their Party data (or
 dates, status) change only through the member's page, where each change is an event.
 """
 
-from array import array
-from bisect import bisect_left
-
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,18 +97,22 @@ class MembersFormat(ImportFormat):
         self.today = today()
         self.now = timezone.now()
         self.user_id = getattr(user, "pk", None)
-        # Members this run created, per chunk: (their ids ascending, their rows). Finding a
-        # later row's card number among them means the file holds the same member twice.
-        # Two small arrays per chunk: a few bytes a row, not the rows themselves.
-        self.created: list[tuple[array, array]] = []
 
-    def _created_at_row(self, member_id: int) -> int | None:
-        for ids, rows in self.created:
-            if ids and ids[0] <= member_id <= ids[-1]:
-                index = bisect_left(ids, member_id)
-                if index < len(ids) and ids[index] == member_id:
-                    return rows[index]
-        return None
+    def _created_here(self, member_ids: set[int]) -> set[int]:
+        """Which of these members this run created: their history row carries its stamp.
+
+        Asking the database keeps memory flat; remembering every new member would not.
+        """
+        if not member_ids:
+            return set()
+        return set(
+            Member.history.filter(
+                id__in=member_ids,
+                history_type="+",
+                history_date=self.now,
+                history_change_reason=self.reason,
+            ).values_list("id", flat=True)
+        )
 
     def parse(self, row: Row, cells: dict) -> None:
         cell = self.cell
@@ -174,9 +175,18 @@ class MembersFormat(ImportFormat):
     def classify(self, rows: list[Row]) -> None:
         cards = {row.values["card_number"] for row in rows} - {""}
         national_ids = {row.values["national_id"] for row in rows} - {""}
-        existing = Member.objects.filter(
-            Q(card_number__in=cards) | Q(national_id__in=national_ids)
-        ).values("pk", "organization_id", *PERSONAL, *PARTY[1:], "card_number", "national_id")
+        # The "<> ''" conditions repeat those of the partial unique indexes: without them
+        # PostgreSQL cannot use the indexes for an IN list of more than 100 values and every
+        # chunk would read the whole members table. No ORDER BY is needed.
+        existing = (
+            Member.objects.filter(
+                (Q(card_number__in=cards) & ~Q(card_number=""))
+                | (Q(national_id__in=national_ids) & ~Q(national_id=""))
+            )
+            .order_by()
+            .values("pk", "organization_id", *PERSONAL, *PARTY[1:], "card_number", "national_id")
+        )
+        created_here = self._created_here({m["pk"] for m in existing})
         by_card = {m["card_number"]: m for m in existing if m["card_number"]}
         by_id = {m["national_id"]: m for m in existing if m["national_id"]}
         in_chunk: dict[str, int] = {}
@@ -209,11 +219,10 @@ class MembersFormat(ImportFormat):
                 continue
             member = next(iter(matches.values()))
             row.found = member
-            earlier = self._created_at_row(member["pk"])
-            if earlier is not None:
+            if member["pk"] in created_here:
                 row.fail(
                     "card_number",
-                    _("The same member is already in the file at row %(row)d.") % {"row": earlier},
+                    _("The same member is already in an earlier row of this file."),
                 )
                 continue
             if member["organization_id"] not in self.codes:
@@ -311,13 +320,9 @@ class MembersFormat(ImportFormat):
                 )
             )  # fmt: skip
             events.extend(self._events(member_id, row))
-        order = sorted(range(len(new)), key=member_ids.__getitem__)
-        self.created.append(
-            (array("q", (member_ids[i] for i in order)), array("q", (new[i].number for i in order)))
-        )
         event_ids = reserve_ids(MemberEvent, len(events))
         events = [(event_id, *event) for event_id, event in zip(event_ids, events, strict=True)]
-        history = (self.now, self.reason[:100], "+", self.user_id)
+        history = (self.now, self.reason, "+", self.user_id)
         insert_rows(Member._meta.db_table, MEMBER_COLUMNS, members)
         insert_rows(MemberEvent._meta.db_table, EVENT_COLUMNS, events)
         insert_rows(

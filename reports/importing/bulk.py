@@ -6,10 +6,18 @@ makes a members import of hundreds of thousands of rows take seconds rather than
 
 import datetime
 import io
+import re
 
 from django.db import connection
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+
+
+def _copy_text(text: str) -> str:
+    return text.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
 def _copy_value(value) -> str:
@@ -19,10 +27,34 @@ def _copy_value(value) -> str:
         return "t" if value else "f"
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
-    text = str(value)
-    if any(c in text for c in "\\\t\n\r"):
-        text = text.translate(_COPY_ESCAPES)
-    return text
+    return _copy_text(str(value))
+
+
+# The exact types rows hold, each with its converter: one dictionary lookup per value instead
+# of a chain of isinstance calls (the text of 3.5 million values for 200,000 members). Other
+# types, subclasses such as TextChoices members included, go through _copy_value.
+_BY_TYPE = {
+    str: _copy_text,
+    int: int.__str__,
+    type(None): lambda value: "\\N",
+    bool: lambda value: "t" if value else "f",
+    datetime.date: datetime.date.isoformat,
+    datetime.datetime: datetime.datetime.isoformat,
+}
+
+
+def _copy_line(row) -> str:
+    get = _BY_TYPE.get
+    return "\t".join([get(value.__class__, _copy_value)(value) for value in row]) + "\n"
+
+
+def _adapt(value):
+    """A value as Django itself would store it, so that ORM lookups find it again."""
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
 
 
 def insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
@@ -32,7 +64,7 @@ def insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             buffer = io.StringIO()
-            buffer.writelines("\t".join(map(_copy_value, row)) + "\n" for row in rows)
+            buffer.writelines(map(_copy_line, rows))
             buffer.seek(0)
             quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
             cursor.copy_expert(
@@ -43,7 +75,7 @@ def insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
             quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
             cursor.executemany(
                 f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({marks})",
-                rows,
+                [tuple(map(_adapt, row)) for row in rows],
             )
 
 

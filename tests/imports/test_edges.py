@@ -40,3 +40,19 @@ def test_an_organization_founded_in_the_future_names_its_column(user, english):
     ).encode()
     summary = run("organizations", user("canbo"), data, commit=False)
     assert [column for _row, column, _m in summary.messages] == ["established_on"]
+
+
+def test_member_text_with_backslashes_and_tabs_survives_the_bulk_load(user):
+    from members.models import Member
+
+    name = "Nguyễn Văn A\\B\tC"
+    data = (
+        "full_name,gender,organization,card_number,admitted_on\n"
+        f'"{name}",male,HN-001,88800001,02/03/2020\n'
+    ).encode()
+    summary = run("members", user("canbo"), data)
+    assert summary.ok, summary.messages
+    member = Member.objects.get(card_number="88800001")
+    assert member.full_name == name
+    assert member.history.get().history_change_reason == "Test import members"
+    assert [event.kind for event in member.events.all()] == ["admitted"]

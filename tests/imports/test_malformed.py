@@ -181,7 +181,7 @@ def test_members_duplicate_in_another_chunk_is_an_error(user, english):
     data = utf8([MEMBERS, MEMBER, ["Nguyễn Thị Lan Anh", *MEMBER[1:]]])
     summary = run("members", user("canbo"), data, commit=False, chunk_rows=1)
     assert not summary.ok
-    assert "already in the file at row 2" in " ".join(messages(summary, 3))
+    assert "already in an earlier row of this file" in " ".join(messages(summary, 3))
 
 
 def test_undecodable_byte_is_reported_at_its_row(user, english):
