@@ -75,6 +75,7 @@ class ImportDetailView(ImportBatchMixin, DetailView):
             "format_title": format_title(batch.format),
             "columns": fmt.columns,
             "progress": int(batches.progress(batch) * 100),
+            "waiting": batches.waiting_for_worker(batch),
             "outcome": batch.result or batch.summary,
             "action_labels": Action.LABELS,
             "can_write": can_write(self.request.user),
@@ -99,6 +100,7 @@ class ImportProgressView(ImportBatchMixin, DetailView):
             response["HX-Refresh"] = "true"
             return response
         context["progress"] = int(batches.progress(self.object) * 100)
+        context["waiting"] = batches.waiting_for_worker(self.object)
         return super().render_to_response(context, **kwargs)
 
 

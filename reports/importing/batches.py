@@ -50,6 +50,18 @@ def progress(batch: ImportBatch) -> float:
         return 0.0
 
 
+def waiting_for_worker(batch: ImportBatch, *, after_seconds: int = 60) -> bool:
+    """Whether a background run has not started for a while: no worker may be running."""
+    if not batch.running:
+        return False
+    try:
+        stat = progress_path(batch).stat()
+        started = float(progress_path(batch).read_text() or 0) > 0
+    except (OSError, ValueError):
+        return False
+    return not started and timezone.now().timestamp() - stat.st_mtime > after_seconds
+
+
 def _write_progress(batch: ImportBatch, fraction: float) -> None:
     # Write then rename, so that a reader never sees half a number.
     path = progress_path(batch)

@@ -276,3 +276,23 @@ def test_row_messages_follow_the_language_the_user_chose(login, tmp_path, settin
     upload(client, "targets", bad)
     page = client.get(ImportBatch.objects.order_by("-pk").first().get_absolute_url())
     assert "A count cannot be negative" in page.content.decode()
+
+
+def test_a_job_no_worker_picks_up_is_pointed_out(
+    login, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    import os
+    import time
+
+    settings.IMPORT_ROOT = tmp_path
+    settings.IMPORT_BACKGROUND_BYTES = 10
+    client = login("canbo")
+    content = "committee,period,metric,kind,value\nHN-KCNCX,2026,members_admitted,plan,77\n"
+    with django_capture_on_commit_callbacks():  # enqueued, and no worker runs it
+        upload(client, "targets", content.encode())
+    batch = ImportBatch.objects.get()
+    url = reverse("reports:import_progress", args=[batch.pk])
+    assert "db_worker" not in client.get(url).content.decode()
+    old = time.time() - 120
+    os.utime(batches.progress_path(batch), (old, old))
+    assert "db_worker" in client.get(url).content.decode()
