@@ -1,4 +1,4 @@
-"""Members import throughput, side by side with two baselines in the same run.
+"""Members import throughput, side by side with three baselines in the same run.
 
     .venv/bin/python bench/imports.py [--rows 200000] [--baseline-rows 2000] [--sqlite]
         [--profile] [--skip-tracemalloc] [--debug-sql] [--keep]
@@ -12,13 +12,18 @@ migrated demo), so that every one starts from the same state and its peak memory
   on a prefix of the file with other card numbers, because it is slow; it writes members and
   their history rows only (no ledger events);
 - COPY: PostgreSQL's `COPY ... FROM STDIN (FORMAT csv)` of the same file into a plain table
-  with typed columns (dates read with DateStyle DMY), no index: the cost of loading the file.
+  with typed columns (dates read with DateStyle DMY), no index: the cost of loading the file;
+- COPY same rows: the rows ours wrote in its four tables (members, events, both histories),
+  exported after its N-row run and copied back into a fresh copy with the same column lists,
+  indexes, constraints and deferred foreign keys, in one transaction with its COMMIT: the
+  floor of the database work ours does, so that ours / it shows what the rest costs.
 
 Prints a table (rows/s, ratio against ours, peak RSS), the memory of ours at N/4 and N rows
-(RSS and tracemalloc peaks: flat when the import streams), and the two target ratios with
-PASS/FAIL, and with `--profile` a cProfile of ours on N/4 rows (top 25 by cumulative time).
-Nothing is asserted. PostgreSQL: a throwaway database (`--db`, dropped and created
-again) on `--server`, trust authentication; `--sqlite` uses SQLite files instead (no COPY).
+(RSS and tracemalloc peaks: flat when the import streams), the two target ratios with
+PASS/FAIL and ours / COPY same rows (informational), and with `--profile` a cProfile of ours
+on N/4 rows (top 25 by cumulative time). Nothing is asserted. PostgreSQL: a throwaway
+database (`--db`, dropped and created again) on `--server`, trust authentication; `--sqlite`
+uses SQLite files instead (no COPY).
 """
 
 import argparse
@@ -84,6 +89,57 @@ def member_count() -> int:
     return Member.objects.count()
 
 
+REASON = "bench"  # the change reason of ours: it marks the history rows it wrote
+
+
+def portal_tables() -> list[tuple[str, list[str], str, str]]:
+    """What ours writes, table by table in its order: (table, the columns it gives COPY, the
+    condition that picks the rows an import with REASON created, the order they were written).
+    """
+    from members.imports import EVENT_COLUMNS, HISTORY_COLUMNS, MEMBER_COLUMNS
+    from members.models import Member, MemberEvent
+
+    member_history = Member.history.model._meta.db_table
+    event_history = MemberEvent.history.model._meta.db_table
+    created = f"history_change_reason = '{REASON}' AND history_type = '+'"
+    return [
+        (
+            Member._meta.db_table, MEMBER_COLUMNS,
+            f"id IN (SELECT id FROM {member_history} WHERE {created})", "id",
+        ),
+        (
+            MemberEvent._meta.db_table, EVENT_COLUMNS,
+            f"id IN (SELECT id FROM {event_history} WHERE {created})", "id",
+        ),
+        (member_history, MEMBER_COLUMNS + HISTORY_COLUMNS, created, "history_id"),
+        (event_history, EVENT_COLUMNS + HISTORY_COLUMNS, created, "history_id"),
+    ]  # fmt: skip
+
+
+def quoted(columns: list[str]) -> str:
+    from django.db import connection
+
+    return ", ".join(connection.ops.quote_name(column) for column in columns)
+
+
+def export_rows(directory: Path) -> dict:
+    """After ours (untimed): the rows it created, one file per table in COPY's text format."""
+    from django.db import connection
+
+    directory.mkdir(exist_ok=True)
+    counts = {}
+    with connection.cursor() as cursor:
+        for table, columns, created, order in portal_tables():
+            with (directory / f"{table}.copy").open("wb") as out:
+                cursor.copy_expert(
+                    f"COPY (SELECT {quoted(columns)} FROM {table} WHERE {created} "
+                    f"ORDER BY {order}) TO STDOUT",
+                    out,
+                )
+            counts[table] = cursor.rowcount
+    return counts
+
+
 def prepare_ours(path: Path, rows: int):
     from django.contrib.auth import get_user_model
 
@@ -94,7 +150,7 @@ def prepare_ours(path: Path, rows: int):
 
     def go() -> str:
         with path.open("rb") as binary:
-            summary = run_import(MembersFormat(user, reason="bench"), binary, commit=True)
+            summary = run_import(MembersFormat(user, reason=REASON), binary, commit=True)
         if not (summary.ok and summary.committed and summary.new == rows):
             raise SystemExit(
                 f"ours FAILED: ok={summary.ok} committed={summary.committed} new={summary.new} "
@@ -164,7 +220,41 @@ def prepare_copy(path: Path, rows: int):
     return go
 
 
-PREPARE = {"ours": prepare_ours, "ie": prepare_import_export, "copy": prepare_copy}
+def prepare_copy_rows(directory: Path, rows: int):
+    """The floor of ours' database work: COPY exactly the rows ours wrote (`export_rows`) into
+    the portal's tables, with their indexes, checks and deferred foreign keys. What ours takes
+    beyond this is reading and validating the file, the lookups and making the rows.
+    """
+    from django.db import connection, transaction
+
+    tables = portal_tables()
+    expected = {}
+    for table, *_rest in tables:
+        with (directory / f"{table}.copy").open("rb") as data:
+            expected[table] = sum(1 for _line in data)  # text format: one line a row
+
+    def go() -> str:
+        copied = {}
+        # One transaction, COMMIT included: the deferred foreign keys are checked there.
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table, columns, _created, _order in tables:
+                with (directory / f"{table}.copy").open("rb") as data:
+                    cursor.copy_expert(f"COPY {table} ({quoted(columns)}) FROM STDIN", data)
+                copied[table] = cursor.rowcount
+        members, events, member_history, event_history = (copied[t] for t, *_ in tables)
+        if copied != expected or members != rows or member_history != rows:
+            raise SystemExit(f"COPY same rows FAILED: copied {copied}, expected {expected}")
+        return f"{members} members, {events} events, {member_history + event_history} history"
+
+    return go
+
+
+PREPARE = {
+    "ours": prepare_ours,
+    "ie": prepare_import_export,
+    "copy": prepare_copy,
+    "copy_rows": prepare_copy_rows,
+}
 
 
 def measure(args) -> dict:
@@ -207,13 +297,16 @@ def measure(args) -> dict:
     expected = 0 if args.one == "copy" else args.rows
     if added != expected:
         raise SystemExit(f"{args.one}: {added} members added, expected {expected}")
-    return {
+    result = {
         "seconds": seconds,
         "rss_before": rss_before,
         "rss_peak": max_rss_mib(),
         "heap_peak": heap,
         "detail": detail,
     }
+    if args.export:
+        result["exported"] = export_rows(Path(args.export))
+    return result
 
 
 # The orchestrator ----------------------------------------------------------------------------
@@ -299,12 +392,16 @@ def child(args, url: str, *options: str) -> dict:
     return json.loads(results[-1][len(MARK) :])
 
 
-def run_method(args, databases, method: str, file: str, rows: int, extra: str = "") -> dict:
-    """`extra`: "tracemalloc" or "profile" (cProfile), a run for memory or for the profile."""
+def run_method(
+    args, databases, method: str, file: str, rows: int, extra: str = "", export: str = ""
+) -> dict:
+    """`extra`: "tracemalloc" or "profile" (cProfile), a run for memory or for the profile;
+    `export`: a directory of the work directory for the rows ours wrote (after the timing)."""
     url = databases.fresh_copy()
     options = ["--one", method, "--file", str(Path(args.workdir) / file), "--rows", str(rows)]
     options += ["--debug-sql"] if args.debug_sql else []
     options += [f"--{extra}"] if extra else []
+    options += ["--export", str(Path(args.workdir) / export)] if export else []
     label = f"{method} {rows:,} rows" + (f" ({extra})" if extra else "")
     print(f"  {label} ...", end="", flush=True, file=sys.stderr)
     result = child(args, url, *options)
@@ -329,26 +426,28 @@ def report(args, engine: str, results: dict) -> None:
         f"{args.baseline_rows:,} rows)"
     )
     print()
-    header = (
-        f"{'method':<34}{'rows':>9}{'seconds':>10}{'rows/s':>10}{'vs ours':>10}"
-        f"{'peak RSS MiB':>14}{'(+import)':>11}"
-    )
-    print(header)
-    print("-" * len(header))
     table = [
         ("ours (run_import, commit)", ours),
         ("ours, N/4", quarter),
         ("django-import-export default", results["ie"]),
         ("COPY csv -> typed table, DMY", results.get("copy")),
+        ("COPY same rows -> portal tables (4 tables, indexes, FKs)", results.get("copy_rows")),
     ]
+    width = max(len(name) for name, _result in table) + 2
+    header = (
+        f"{'method':<{width}}{'rows':>9}{'seconds':>10}{'rows/s':>10}{'vs ours':>10}"
+        f"{'peak RSS MiB':>14}{'(+import)':>11}"
+    )
+    print(header)
+    print("-" * len(header))
     for name, result in table:
         if result is None:
-            print(f"{name:<34}{'n/a':>9}{'n/a':>10}{'n/a':>10}{'n/a':>10}{'n/a':>14}{'':>11}")
+            print(f"{name:<{width}}{'n/a':>9}{'n/a':>10}{'n/a':>10}{'n/a':>10}{'n/a':>14}{'':>11}")
             continue
         ratio = result["rate"] / ours["rate"]
         growth = result["rss_peak"] - result["rss_before"]
         print(
-            f"{name:<34}{result['rows']:>9,}{result['seconds']:>10.2f}{number(result['rate']):>10}"
+            f"{name:<{width}}{result['rows']:>9,}{result['seconds']:>10.2f}{number(result['rate']):>10}"
             f"{ratio:>9.3f}×{result['rss_peak']:>14.0f}{'+' + format(growth, '.0f'):>11}"
         )
     print()
@@ -372,11 +471,20 @@ def report(args, engine: str, results: dict) -> None:
         ratio = ours["rate"] / baseline["rate"]
         verdict = "PASS" if ratio >= target else "FAIL"
         print(f"  {name:<28} {ratio:8.2f}×  (target ≥ {target}×)  {verdict}")
+    floor = results.get("copy_rows")
+    if floor is not None:
+        ratio = ours["rate"] / floor["rate"]
+        print(f"  {'ours / COPY same rows':<28} {ratio:8.2f}×  (no target: informational)")
+        print(
+            "    COPY of the rows ours writes into its four tables, with indexes and FKs: "
+            "the floor of ours' database work"
+        )
     print()
     notes = (
         "ours writes members, ledger events and both history tables; django-import-export "
         "writes members and their history rows (no events); COPY writes one table without "
-        "indexes (typed columns: dates read with DateStyle ISO, DMY). Peak RSS is each "
+        "indexes (typed columns: dates read with DateStyle ISO, DMY); COPY same rows writes what "
+        "ours wrote, from files exported after its N-row run, COMMIT included. Peak RSS is each "
         "subprocess's ru_maxrss, Django included; (+import) is its growth during the measured "
         "import; the tracemalloc peak is the Python heap allocated during the import, in "
         "separate runs because tracing slows the import down. Django's DEBUG query log is "
@@ -397,7 +505,9 @@ def orchestrate(args) -> None:
     print(f" {made['seconds']:.0f} s ({made['organizations']} organizations)", file=sys.stderr)
     results = {}
     try:
-        results["ours"] = run_method(args, databases, "ours", "ours.csv", args.rows)
+        # The N-row run of ours also leaves the rows it wrote for the COPY same rows baseline.
+        export = "" if args.sqlite else "portal_rows"
+        results["ours"] = run_method(args, databases, "ours", "ours.csv", args.rows, export=export)
         results["ours_quarter"] = run_method(
             args, databases, "ours", "ours_quarter.csv", args.rows // 4
         )
@@ -411,6 +521,9 @@ def orchestrate(args) -> None:
         results["ie"] = run_method(args, databases, "ie", "baseline.csv", args.baseline_rows)
         if not args.sqlite:
             results["copy"] = run_method(args, databases, "copy", "ours.csv", args.rows)
+            results["copy_rows"] = run_method(
+                args, databases, "copy_rows", "portal_rows", args.rows
+            )
         if args.profile:
             results["profile"] = run_method(
                 args, databases, "ours", "ours_quarter.csv", args.rows // 4, "profile"
@@ -437,7 +550,7 @@ def sizes(args) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=200_000, help="rows for ours and COPY")
+    parser.add_argument("--rows", type=int, default=200_000, help="rows for ours and the COPYs")
     parser.add_argument("--baseline-rows", type=int, default=2_000, help="django-import-export")
     parser.add_argument(
         "--start-card", type=int, default=50_000_000, help="first card number of its file"
@@ -460,6 +573,7 @@ def main() -> None:
     parser.add_argument("--one", choices=sorted(PREPARE), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--tracemalloc", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--export", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup:
         print(MARK + json.dumps(setup(args)))
