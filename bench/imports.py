@@ -96,8 +96,9 @@ def portal_tables() -> list[tuple[str, list[str], str, str]]:
     """What ours writes, table by table in its order: (table, the columns it gives COPY, the
     condition that picks the rows an import with REASON created, the order they were written).
     """
-    from members.imports import EVENT_COLUMNS, HISTORY_COLUMNS, MEMBER_COLUMNS
+    from members.imports import EVENT_COLUMNS, MEMBER_COLUMNS
     from members.models import Member, MemberEvent
+    from reports.importing.bulk import HISTORY_COLUMNS
 
     member_history = Member.history.model._meta.db_table
     event_history = MemberEvent.history.model._meta.db_table

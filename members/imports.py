@@ -21,7 +21,7 @@ from config.dates import add_months, today
 from members.models import Gender, Member, MemberEvent, Position, Status
 from members.services import MEMBER_ORGANIZATION_KINDS, MINIMUM_AGE, PROBATION_MONTHS
 from organizations.models import OrganizationEvent, PartyOrganization
-from reports.importing.bulk import insert_rows, reserve_ids
+from reports.importing.bulk import insert_with_history, reserve_ids
 from reports.importing.engine import Action, Column, ImportFormat, Row
 from reports.importing.values import (
     CellError,
@@ -47,7 +47,6 @@ EVENT_COLUMNS = [
     "id", "member_id", "kind", "date", "decision_number", "organization_id", "status_after",
     "ended_on", "other_unit", "note",
 ]  # fmt: skip
-HISTORY_COLUMNS = ["history_date", "history_change_reason", "history_type", "history_user_id"]
 
 
 def parse_national_id(value) -> str:
@@ -323,18 +322,8 @@ class MembersFormat(ImportFormat):
         event_ids = reserve_ids(MemberEvent, len(events))
         events = [(event_id, *event) for event_id, event in zip(event_ids, events, strict=True)]
         history = (self.now, self.reason, "+", self.user_id)
-        insert_rows(Member._meta.db_table, MEMBER_COLUMNS, members)
-        insert_rows(MemberEvent._meta.db_table, EVENT_COLUMNS, events)
-        insert_rows(
-            Member.history.model._meta.db_table,
-            MEMBER_COLUMNS + HISTORY_COLUMNS,
-            [member + history for member in members],
-        )
-        insert_rows(
-            MemberEvent.history.model._meta.db_table,
-            EVENT_COLUMNS + HISTORY_COLUMNS,
-            [event + history for event in events],
-        )
+        insert_with_history(Member, MEMBER_COLUMNS, members, history)
+        insert_with_history(MemberEvent, EVENT_COLUMNS, events, history)
         for row in rows:
             if row.action == Action.CHANGED:
                 member = Member.objects.get(pk=row.found["pk"])

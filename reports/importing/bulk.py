@@ -10,6 +10,8 @@ import re
 
 from django.db import connection
 
+# The columns simple-history adds to a model's own in its history table.
+HISTORY_COLUMNS = ["history_date", "history_change_reason", "history_type", "history_user_id"]
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -57,26 +59,55 @@ def _adapt(value):
     return value
 
 
+def _copy(cursor, table: str, columns: list[str], lines) -> None:
+    buffer = io.StringIO()
+    buffer.writelines(lines)
+    buffer.seek(0)
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
+
+
+def _insert(cursor, table: str, columns: list[str], rows) -> None:
+    marks = ", ".join(["%s"] * len(columns))
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    cursor.executemany(
+        f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({marks})",
+        [tuple(map(_adapt, row)) for row in rows],
+    )
+
+
 def insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
     """Insert `rows` (tuples in the order of `columns`) into `table` in the open transaction."""
     if not rows:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            buffer.writelines(map(_copy_line, rows))
-            buffer.seek(0)
-            quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-            cursor.copy_expert(
-                f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer
-            )
+            _copy(cursor, table, columns, map(_copy_line, rows))
         else:
-            marks = ", ".join(["%s"] * len(columns))
-            quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-            cursor.executemany(
-                f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({marks})",
-                [tuple(map(_adapt, row)) for row in rows],
-            )
+            _insert(cursor, table, columns, rows)
+
+
+def insert_with_history(model, columns: list[str], rows: list[tuple], history: tuple) -> None:
+    """Insert `rows` into `model`'s table and, with the same values plus `history` (date,
+    reason, type, user), into its simple-history table.
+
+    Each row's COPY text is made once and serves both tables: the history row is the same line
+    with the history columns appended.
+    """
+    if not rows:
+        return
+    table, history_table = model._meta.db_table, model.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            lines = [_copy_line(row) for row in rows]
+            _copy(cursor, table, columns, lines)
+            suffix = "\t" + _copy_line(history)
+            _copy(cursor, history_table, columns + HISTORY_COLUMNS, [
+                line[:-1] + suffix for line in lines
+            ])  # fmt: skip
+        else:
+            _insert(cursor, table, columns, rows)
+            _insert(cursor, history_table, columns + HISTORY_COLUMNS, [r + history for r in rows])
 
 
 def reserve_ids(model, count: int) -> list[int]:
