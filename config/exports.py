@@ -19,10 +19,19 @@ def neutralize(value):
     return value
 
 
+def printable(value):
+    """Without the control characters that XLSX cannot hold (and no spreadsheet shows)."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 class SafeTableExport(TableExport):
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
-        rows = [tuple(neutralize(cell) for cell in row) for row in dataset]
+        rows = [tuple(neutralize(printable(cell)) for cell in row) for row in dataset]
         dataset.headers = [neutralize(header) for header in dataset.headers]
         del dataset[:]
         for row in rows:

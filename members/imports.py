@@ -98,7 +98,7 @@ class MembersFormat(ImportFormat):
         self.user_id = getattr(user, "pk", None)
 
     def _created_here(self, member_ids: set[int]) -> set[int]:
-        """Which of these members this run created: their history row carries its stamp.
+        """Which of these members this run wrote: their history row carries its stamp.
 
         Asking the database keeps memory flat; remembering every new member would not.
         """
@@ -107,7 +107,6 @@ class MembersFormat(ImportFormat):
         return set(
             Member.history.filter(
                 id__in=member_ids,
-                history_type="+",
                 history_date=self.now,
                 history_change_reason=self.reason,
             ).values_list("id", flat=True)
@@ -130,6 +129,9 @@ class MembersFormat(ImportFormat):
             "position": cell(row, cells, "position", parse_choice, lookup=POSITIONS) or "",
         }
         row.values = values
+        # Cells left empty (or columns left out): for a member on record, they mean "unknown"
+        # and keep what is there.
+        row.blank = {key for key, value in values.items() if value in (None, "")}
         if row.errors:
             return
         for key in ("full_name", "gender", "organization"):
@@ -207,6 +209,17 @@ class MembersFormat(ImportFormat):
                 for m in (by_card.get(values["card_number"]), by_id.get(values["national_id"]))
                 if m is not None
             }
+            if any(m["organization_id"] not in self.codes for m in matches.values()):
+                # First, and one message whatever else matched: it must not tell how another
+                # committee's identifiers relate to each other.
+                row.fail(
+                    "card_number",
+                    _(
+                        "A member with this card number or national ID number is already on record "
+                        "in another committee, or earlier in this file."
+                    ),
+                )
+                continue
             if len(matches) > 1:
                 row.fail(
                     "national_id",
@@ -224,23 +237,13 @@ class MembersFormat(ImportFormat):
                     _("The same member is already in an earlier row of this file."),
                 )
                 continue
-            if member["organization_id"] not in self.codes:
-                # The message names no one: the record belongs to another committee.
-                row.fail(
-                    "card_number",
-                    _(
-                        "A member with this card number or national ID number is already on record "
-                        "in another committee, or earlier in this file."
-                    ),
-                )
-                continue
             current = {**member, "organization": self.codes[member["organization_id"]]}
             for key in ("card_number", "national_id"):
                 if values[key] and current[key] and values[key] != current[key]:
                     row.fail(
                         key, _("This member is on record with another %(field)s.") % {"field": key}
                     )
-            party = [key for key in PARTY if values[key] != current[key]]
+            party = [key for key in PARTY if key not in row.blank and values[key] != current[key]]
             if party and not row.errors:
                 row.fail(
                     party[0],
@@ -252,10 +255,13 @@ class MembersFormat(ImportFormat):
                 )
             if row.errors:
                 continue
-            row.changes = [
-                f"{key}: {current[key] or '—'} → {values[key] or '—'}"
+            row.updates = {
+                key: values[key]
                 for key in PERSONAL
-                if (values[key] or "") != (current[key] or "")
+                if key not in row.blank and values[key] != current[key]
+            }
+            row.changes = [
+                f"{key}: {current[key] or '—'} → {value}" for key, value in row.updates.items()
             ]
             row.action = Action.CHANGED if row.changes else Action.UNCHANGED
 
@@ -327,8 +333,10 @@ class MembersFormat(ImportFormat):
         for row in rows:
             if row.action == Action.CHANGED:
                 member = Member.objects.get(pk=row.found["pk"])
-                for key in PERSONAL:
-                    setattr(member, key, row.values[key])
+                for key, value in row.updates.items():
+                    setattr(member, key, value)
                 member._change_reason = self.reason[:100]
                 member._history_user = self.user
-                member.save(update_fields=list(PERSONAL))
+                # Stamped like the run's new members, so a later row can tell it was here.
+                member._history_date = self.now
+                member.save(update_fields=list(row.updates))

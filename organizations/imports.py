@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from config.dates import today
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Zone
-from organizations.scope import is_administrator
+from organizations.scope import committee_path, is_administrator
 from organizations.services import organization_establish
 from reports.importing.engine import Action, Column, ImportFormat, Row
 from reports.importing.values import choice_lookup, parse_choice, parse_date, parse_text
@@ -51,6 +51,8 @@ class OrganizationsFormat(ImportFormat):
         super().__init__(user, **kwargs)
         self.scope = PartyOrganization.objects.for_user(user)
         self.administrator = is_administrator(user)
+        # Administrators have no committee of their own ("" is the whole tree's prefix).
+        self.own_path = committee_path(user) or None
 
     def parse(self, row: Row, cells: dict) -> None:
         values = {
@@ -66,6 +68,13 @@ class OrganizationsFormat(ImportFormat):
         }
         for key in ("code", "name", "kind", "established_on"):
             self.require(row, key, values[key])
+        starts = values["ledger_starts_on"]
+        # The ledger's start decides which figures come from imports for the whole tree above
+        # (the latest start in a subtree wins), so only a new zone committee may carry one.
+        if starts and values["kind"] != Kind.ZONE_COMMITTEE:
+            row.fail("ledger_starts_on", _("Only a new zone committee's ledger start can be set."))
+        elif starts and starts > today():
+            row.fail("ledger_starts_on", _("The date is in the future."))
         row.values = values
 
     def _references(self, row: Row, *, parent: bool = True) -> dict:
@@ -94,16 +103,35 @@ class OrganizationsFormat(ImportFormat):
             if found["zone"] is None:
                 row.fail("zone", _("No zone with the code “%(code)s”.") % {"code": values["zone"]})
         if values["enterprise"]:
-            found["enterprise"] = (
-                Enterprise.objects.for_user(self.user).filter(name=values["enterprise"]).first()
-            )
-            if found["enterprise"] is None:
-                row.fail(
-                    "enterprise",
-                    _("No enterprise named “%(name)s” in your scope.")
-                    % {"name": values["enterprise"]},
-                )
+            found["enterprise"] = self._enterprise(row, found["zone"])
         return found
+
+    def _enterprise(self, row: Row, zone):
+        """The enterprise of that name in the user's scope (in the row's zone when given).
+
+        Names are unique only within a zone, so a name that stays ambiguous is an error
+        rather than a guess.
+        """
+        name = row.values["enterprise"]
+        found = Enterprise.objects.for_user(self.user).filter(name=name)
+        if zone is not None:
+            found = found.filter(zone=zone)
+        found = list(found[:2])
+        if not found:
+            message = (
+                _("No enterprise named “%(name)s” in zone %(zone)s in your scope.")
+                if zone
+                else _("No enterprise named “%(name)s” in your scope.")
+            )
+            row.fail("enterprise", message % {"name": name, "zone": zone.code if zone else ""})
+            return None
+        if len(found) > 1:
+            row.fail(
+                "enterprise",
+                _("Several enterprises are named “%(name)s”; give the zone too.") % {"name": name},
+            )
+            return None
+        return found[0]
 
     def classify(self, rows: list[Row]) -> None:
         existing = {
@@ -144,17 +172,25 @@ class OrganizationsFormat(ImportFormat):
                     },
                 )
                 continue
-            row.refs = refs
+            # An empty cell (or a column left out) means "unknown": it keeps what is on record.
             wanted = {
                 "name": row.values["name"],
-                "zone": refs["zone"],
-                "enterprise": refs["enterprise"],
+                "zone": refs["zone"] or organization.zone,
+                "enterprise": refs["enterprise"] or organization.enterprise,
             }
+            if wanted["enterprise"] and wanted["zone"] != wanted["enterprise"].zone:
+                row.fail("enterprise", _("The enterprise is not in the chosen zone."))
+                continue
+            row.refs = wanted
             row.changes = [
                 f"{field}: {getattr(organization, field) or '—'} → {wanted[field] or '—'}"
                 for field in UPDATABLE
                 if getattr(organization, field) != wanted[field]
             ]
+            if row.changes and organization.path == self.own_path:
+                # As on the organization pages: staff never change their own committee.
+                row.fail("code", _("You cannot change your own committee."))
+                continue
             row.action = Action.CHANGED if row.changes else Action.UNCHANGED
 
     def write(self, rows: list[Row]) -> None:

@@ -144,10 +144,9 @@ class ImportCancelView(ImportBatchActionMixin, View):
         batch = self.batch
         if batch.created_by_id != request.user.pk:
             raise PermissionDenied
-        if batch.running:
+        if not batches.import_batch_cancel(batch):
             messages.error(request, _("A running check or import cannot be cancelled."))
             return redirect(batch)
-        batches.import_batch_cancel(batch)
         messages.info(request, _("The import was cancelled and the file deleted."))
         return redirect("reports:import_list")
 

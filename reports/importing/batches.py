@@ -9,6 +9,7 @@ seen by the page that polls it until the end.
 
 import datetime
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from reports.importing.registry import format_class
 from reports.models import ImportBatch
 
 PREVIEW_PAGE = 100
+logger = logging.getLogger(__name__)
 
 
 def _root() -> Path:
@@ -163,18 +165,32 @@ def import_batch_start(batch: ImportBatch, *, commit: bool) -> None:
         _write_progress(batch, 0.0)
         # Enqueue only once the batch's state is committed, or the worker may not see it.
         transaction.on_commit(lambda: job.enqueue(batch.pk))
-    else:
-        (import_batch_commit if commit else import_batch_check)(batch)
+        return
+    step = import_batch_commit if commit else import_batch_check
+    try:
+        step(batch)
+    except Exception:
+        # The run rolled back; the page must not stay "running" with the file kept forever.
+        logger.exception("Import #%s stopped on an unexpected error", batch.pk)
+        import_batch_fail(
+            batch.pk, _("The import stopped on an unexpected error; nothing was written.")
+        )
 
 
-def import_batch_cancel(batch: ImportBatch) -> None:
+def import_batch_cancel(batch: ImportBatch) -> bool:
+    """Cancel a checked batch and delete its files; False if it is (now) running.
+
+    The state is changed only where it still is what the page showed, so a cancel that
+    crosses a confirmation in flight leaves the import alone.
+    """
+    ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.CHECKED).update(
+        state=ImportBatch.State.CANCELLED, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
     if batch.running:
-        raise ValueError(_("A running check or import cannot be cancelled."))
-    if batch.state == ImportBatch.State.CHECKED:
-        batch.state = ImportBatch.State.CANCELLED
-        batch.finished_at = timezone.now()
-        batch.save(update_fields=["state", "finished_at"])
+        return False
     _remove_files(batch, keep_rows=False)
+    return True
 
 
 def import_batch_fail(batch_id: int, message: str) -> None:

@@ -64,7 +64,10 @@ def _copy(cursor, table: str, columns: list[str], lines) -> None:
     buffer.writelines(lines)
     buffer.seek(0)
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-    cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
+    # copy_expert bypasses Django's cursor wrapper: translate psycopg2's errors into Django's,
+    # so that the engine reports a refused COPY like any other refused write.
+    with connection.wrap_database_errors:
+        cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
 
 
 def _insert(cursor, table: str, columns: list[str], rows) -> None:

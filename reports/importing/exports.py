@@ -12,7 +12,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 
-from config.exports import neutralize
+from config.exports import neutralize, printable
 from members.models import Member
 from organizations.models import OrganizationEvent, PartyOrganization
 from reports.importing.registry import format_class
@@ -133,7 +133,8 @@ def xlsx_file(head: list[str], body):
     sheet = book.create_sheet()
     sheet.append(head)
     for row in body:
-        sheet.append(row)
+        # openpyxl refuses control characters; older records may hold some.
+        sheet.append([printable(cell) for cell in row])
     out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open, for a FileResponse)
     book.save(out)
     out.seek(0)

@@ -16,6 +16,10 @@ class CellError(ValueError):
 
 # "135.460", "135,460", "135 460" (also with a no-break space): groups of three digits.
 _GROUPED = re.compile(r"\d{1,3}(?:([., \u00a0])\d{3})(?:\1\d{3})*")
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+# Control characters (NUL, form feed, ...) have no place in a name and break XLSX and
+# PostgreSQL text; tab and line breaks inside a cell are refused too.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -73,9 +77,9 @@ def parse_date(value) -> datetime.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
-        return value.date()
+        return _plausible(value.date(), value.date().strftime("%d/%m/%Y"))
     if isinstance(value, datetime.date):
-        return value
+        return _plausible(value, value.strftime("%d/%m/%Y"))
     text = str(value)
     if found := _DMY.fullmatch(text):
         day, month, year = (int(part) for part in found.groups())
@@ -86,9 +90,17 @@ def parse_date(value) -> datetime.date | None:
             _("“%(value)s” is not a date: write dd/mm/yyyy or yyyy-mm-dd.") % {"value": text}
         )
     try:
-        return datetime.date(year, month, day)
+        found = datetime.date(year, month, day)
     except ValueError as exc:
         raise CellError(_("“%(value)s” is not a real date.") % {"value": text}) from exc
+    return _plausible(found, text)
+
+
+def _plausible(day: datetime.date, text) -> datetime.date:
+    # Dates near year 1 or 9999 break date arithmetic (probation, age) and are typing errors.
+    if not (FIRST_YEAR <= day.year <= LAST_YEAR):
+        raise CellError(_("“%(value)s” is not a plausible date.") % {"value": text})
+    return day
 
 
 def parse_text(value, *, max_length: int) -> str:
@@ -96,6 +108,8 @@ def parse_text(value, *, max_length: int) -> str:
     if value is None:
         return ""
     text = unescape(value if isinstance(value, str) else str(value))
+    if _CONTROL.search(text):
+        raise CellError(_("The text holds control characters (invisible characters such as NUL)."))
     if len(text) > max_length:
         raise CellError(
             _("At most %(limit)d characters (this one has %(length)d).")

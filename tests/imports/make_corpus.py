@@ -408,7 +408,7 @@ MALFORMED = [
         "figures",
         2,
         "The date is in the future.",
-        utf8([FIG, ["HN-KCNCX", "31/12/2999", "96", "1250"]]),
+        utf8([FIG, ["HN-KCNCX", "31/12/2099", "96", "1250"]]),
     ),
     # Counts.
     Case(
@@ -680,8 +680,8 @@ MALFORMED = [
         "organizations-founded-in-future.csv",
         "organizations",
         2,
-        "The date 01/01/2999 is in the future.",
-        utf8([ORGANIZATIONS, [*CELL[:6], "01/01/2999", CELL[7]]]),
+        "The date 01/01/2099 is in the future.",
+        utf8([ORGANIZATIONS, [*CELL[:6], "01/01/2099", CELL[7]]]),
     ),
     Case(
         "organizations-formula-names-then-bad-date.csv",
@@ -727,7 +727,7 @@ MALFORMED = [
         "members",
         2,
         "The date is in the future.",
-        utf8([MEMBERS, [*MEMBER[:2], "12/05/2999", *MEMBER[3:]]]),
+        utf8([MEMBERS, [*MEMBER[:2], "12/05/2099", *MEMBER[3:]]]),
     ),
     Case(
         "members-official-before-probation-ends.csv",

@@ -42,25 +42,48 @@ def grouped(number: int, separator: str) -> str:
 # Dates ----------------------------------------------------------------------------------------
 
 
+# Dates outside 1900–2100 are refused as typing errors (they would break date arithmetic).
+PLAUSIBLE = {"min_value": datetime.date(1900, 1, 1), "max_value": datetime.date(2100, 12, 31)}
+
+
 @PROPERTIES
-@given(st.dates())
+@given(st.dates(**PLAUSIBLE))
 def test_iso_date_round_trips(day):
     assert parse_date(day.isoformat()) == day
 
 
 @PROPERTIES
-# strftime("%Y") writes years before 1000 with fewer than four digits: not a dd/mm/yyyy date.
-@given(st.dates(min_value=datetime.date(1000, 1, 1)))
+@given(st.dates(**PLAUSIBLE))
 def test_day_month_year_round_trips(day):
     assert parse_date(day.strftime("%d/%m/%Y")) == day
     assert parse_date(f"{day.day}/{day.month}/{day.year}") == day
 
 
 @PROPERTIES
-@given(st.one_of(st.dates(), st.datetimes()))
+@given(
+    st.one_of(
+        st.dates(**PLAUSIBLE),
+        st.datetimes(
+            min_value=datetime.datetime(1900, 1, 1), max_value=datetime.datetime(2100, 12, 31)
+        ),
+    )
+)
 def test_date_cells_of_a_workbook_are_dates(value):
     expected = value.date() if isinstance(value, datetime.datetime) else value
     assert parse_date(value) == expected
+
+
+@PROPERTIES
+@given(
+    st.one_of(
+        st.dates(max_value=datetime.date(1899, 12, 31)),
+        st.dates(min_value=datetime.date(2101, 1, 1)),
+    )
+)
+def test_implausible_dates_are_refused_in_every_form(day):
+    for value in (day, day.isoformat(), f"{day.day}/{day.month}/{day.year:04d}"):
+        with pytest.raises(CellError):
+            parse_date(value)
 
 
 # Counts ---------------------------------------------------------------------------------------
