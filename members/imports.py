@@ -21,7 +21,7 @@ from config.dates import add_months, today
 from members.models import Gender, Member, MemberEvent, Position, Status
 from members.services import MEMBER_ORGANIZATION_KINDS, MINIMUM_AGE, PROBATION_MONTHS
 from organizations.models import OrganizationEvent, PartyOrganization
-from reports.importing.bulk import insert_with_history, reserve_ids
+from reports.importing.bulk import index_scans, insert_with_history, reserve_ids
 from reports.importing.engine import Action, Column, ImportFormat, Row
 from reports.importing.values import (
     CellError,
@@ -179,14 +179,17 @@ class MembersFormat(ImportFormat):
         # The "<> ''" conditions repeat those of the partial unique indexes: without them
         # PostgreSQL cannot use the indexes for an IN list of more than 100 values and every
         # chunk would read the whole members table. No ORDER BY is needed.
-        existing = (
-            Member.objects.filter(
-                (Q(card_number__in=cards) & ~Q(card_number=""))
-                | (Q(national_id__in=national_ids) & ~Q(national_id=""))
+        with index_scans():
+            existing = list(
+                Member.objects.filter(
+                    (Q(card_number__in=cards) & ~Q(card_number=""))
+                    | (Q(national_id__in=national_ids) & ~Q(national_id=""))
+                )
+                .order_by()
+                .values(
+                    "pk", "organization_id", *PERSONAL, *PARTY[1:], "card_number", "national_id"
+                )
             )
-            .order_by()
-            .values("pk", "organization_id", *PERSONAL, *PARTY[1:], "card_number", "national_id")
-        )
         created_here = self._created_here({m["pk"] for m in existing})
         by_card = {m["card_number"]: m for m in existing if m["card_number"]}
         by_id = {m["national_id"]: m for m in existing if m["national_id"]}

@@ -4,6 +4,7 @@ COPY streams a chunk of rows in PostgreSQL's text format in one round trip, whic
 makes a members import of hundreds of thousands of rows take seconds rather than minutes.
 """
 
+import contextlib
 import datetime
 import io
 import re
@@ -132,3 +133,22 @@ def reserve_ids(model, count: int) -> list[int]:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
         start = cursor.fetchone()[0] + 1
         return list(range(start, start + count))
+
+
+@contextlib.contextmanager
+def index_scans():
+    """Look rows up by index even where the planner's statistics say the table is small.
+
+    An import grows the members table inside one transaction; the statistics still describe
+    it as it was before, so PostgreSQL would read the whole table for every chunk's lookup and
+    the import would slow down as it goes. The setting lasts for the block only.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            yield
+        finally:
+            cursor.execute("SET LOCAL enable_seqscan = on")
