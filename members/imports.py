@@ -62,17 +62,17 @@ class MembersFormat(ImportFormat):
     name = "members"
     columns = (
         Column("full_name", "Họ và tên", required=True, example="Nguyễn Thị Lan"),
-        Column("gender", "Giới tính", required=True, example="female"),
+        Column("gender", "Giới tính", required=True, example="female", choices=Gender.choices),
         Column("birth_date", "Ngày sinh", example="12/05/1990"),
         Column("organization", "Tổ chức đảng", required=True, example="HN-CX-01"),
         Column("card_number", "Số thẻ đảng viên", example="01234567"),
         Column("national_id", "Số CCCD", example="001190012345"),
         Column("admitted_on", "Ngày vào Đảng", required=True, example="03/02/2021"),
         Column("official_on", "Ngày chính thức", example="03/02/2022"),
-        Column("status", "Trạng thái", example="official"),
+        Column("status", "Trạng thái", example="official", choices=Status.choices),
         Column("ethnicity", "Dân tộc", example="Kinh"),
         Column("education", "Trình độ học vấn", example="12/12"),
-        Column("position", "Chức vụ", example="worker"),
+        Column("position", "Chức vụ", example="worker", choices=Position.choices),
     )
     key = ()  # duplicates are found by card number and national ID in `classify`
 

@@ -34,7 +34,7 @@ class OrganizationsFormat(ImportFormat):
     columns = (
         Column("code", "Mã", required=True, example="DN-KCNHK"),
         Column("name", "Tên", required=True, example="Đảng ủy Khu công nghiệp Hòa Khánh"),
-        Column("kind", "Loại", required=True, example="zone_committee"),
+        Column("kind", "Loại", required=True, example="zone_committee", choices=IMPORTABLE_KINDS),
         Column("parent", "Trực thuộc", required=True, example=""),
         Column("zone", "Khu công nghiệp", example="DN-HK"),
         Column("enterprise", "Doanh nghiệp", example=""),

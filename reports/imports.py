@@ -192,8 +192,10 @@ class TargetsFormat(ImportFormat):
     columns = (
         Column("committee", "Đơn vị", required=True, example="HN-KCNCX"),
         Column("period", "Kỳ", required=True, example="2023"),
-        Column("metric", "Chỉ tiêu", required=True, example="members_admitted"),
-        Column("kind", "Loại chỉ tiêu", example="plan"),
+        Column(
+            "metric", "Chỉ tiêu", required=True, example="members_admitted", choices=Metric.choices
+        ),
+        Column("kind", "Loại chỉ tiêu", example="plan", choices=TargetKind.choices),
         Column("value", "Giá trị", required=True, example="90"),
     )
     key = ("committee", "period", "metric", "kind")

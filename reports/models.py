@@ -150,7 +150,7 @@ class ImportState(models.TextChoices):
     CHECKING = "checking", _("Checking the file")
     CHECKED = "checked", _("Checked, waiting for confirmation")
     IMPORTING = "importing", _("Importing")
-    DONE = "done", _("Imported")
+    DONE = "done", _("Import complete")
     FAILED = "failed", _("Not imported (errors)")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -141,7 +141,7 @@ class ReconciliationTable(tables.Table):
 class ImportBatchTable(tables.Table):
     pk = tables.Column(verbose_name="#", linkify=True)
     file_name = tables.Column(linkify=True)
-    format = tables.Column(verbose_name=_("format"))
+    format = tables.Column()
     state = tables.Column()
     created_at = tables.DateTimeColumn(format="d/m/Y H:i")
     counts = tables.TemplateColumn(

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.importing.engine import Action, Row, Summary, display, run_import
+from reports.importing.engine import Action, Row, Summary, run_import
 from reports.importing.registry import format_class
 from reports.models import ImportBatch
 
@@ -104,7 +104,7 @@ def _format(batch: ImportBatch):
 
 
 def _preview_line(fmt, row: Row) -> str:
-    values = [display(row.values.get(column.key)) for column in fmt.columns]
+    values = [column.display(row.values.get(column.key)) for column in fmt.columns]
     return json.dumps([row.number, row.action, values, row.errors, row.changes], ensure_ascii=False)
 
 

@@ -51,6 +51,13 @@ class Column:
     vi: str
     required: bool = False
     example: str = ""
+    # For a column of coded values: (value, label) pairs, so the preview shows the label.
+    choices: tuple = ()
+
+    def display(self, value) -> str:
+        if self.choices and value:
+            return str(dict(self.choices).get(value, value))
+        return display(value)
 
 
 @dataclass

@@ -124,6 +124,13 @@ def test_browser_flow_writes_nothing_before_confirmation(login, tmp_path, settin
 
     page = client.get(batch.get_absolute_url()).content.decode()
     assert 'data-action="new"' in page and "HN-KCNCX" in page and "import-confirm" in page
+    # Coded values are shown by their label, in the user's language.
+    from django.utils import translation
+
+    from reports.models import Metric
+
+    with translation.override("vi"):
+        assert str(Metric.MEMBERS_ADMITTED.label) in page
 
     client.post(reverse("reports:import_confirm", args=[batch.pk]))
     batch.refresh_from_db()
