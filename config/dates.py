@@ -7,6 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
+def dmy(day: datetime.date | None) -> str:
+    """A date as Vietnamese offices write it, dd/mm/yyyy ("" for no date)."""
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
 def today() -> datetime.date:
     """Today in the portal's time zone (Asia/Ho_Chi_Minh), not the server's."""
     return timezone.localdate()

@@ -17,7 +17,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.dates import add_months, today
+from config.dates import add_months, dmy, today
 from members.models import Gender, Member, MemberEvent, Position, Status
 from members.services import MEMBER_ORGANIZATION_KINDS, MINIMUM_AGE, PROBATION_MONTHS
 from organizations.models import OrganizationEvent, PartyOrganization
@@ -25,18 +25,10 @@ from reports.importing.bulk import index_scans, insert_with_history, reserve_ids
 from reports.importing.engine import Action, Column, ImportFormat, Row
 from reports.importing.values import (
     CellError,
-    choice_lookup,
-    parse_choice,
     parse_date,
     parse_text,
 )
 
-GENDERS = choice_lookup(Gender.choices)
-STATUSES = choice_lookup(Status.choices) | {
-    "dự bị": Status.PROBATIONARY,
-    "chính thức": Status.OFFICIAL,
-}
-POSITIONS = choice_lookup(Position.choices)
 PERSONAL = ("full_name", "gender", "birth_date", "ethnicity", "education", "position")
 PARTY = ("organization", "admitted_on", "official_on", "status")
 MEMBER_COLUMNS = [
@@ -69,7 +61,13 @@ class MembersFormat(ImportFormat):
         Column("national_id", "Số CCCD", example="001190012345"),
         Column("admitted_on", "Ngày vào Đảng", required=True, example="03/02/2021"),
         Column("official_on", "Ngày chính thức", example="03/02/2022"),
-        Column("status", "Trạng thái", example="official", choices=Status.choices),
+        Column(
+            "status",
+            "Trạng thái",
+            example="official",
+            choices=Status.choices,
+            aliases=(("dự bị", Status.PROBATIONARY), ("chính thức", Status.OFFICIAL)),
+        ),
         Column("ethnicity", "Dân tộc", example="Kinh"),
         Column("education", "Trình độ học vấn", example="12/12"),
         Column("position", "Chức vụ", example="worker", choices=Position.choices),
@@ -116,17 +114,17 @@ class MembersFormat(ImportFormat):
         cell = self.cell
         values = {
             "full_name": cell(row, cells, "full_name", parse_text, max_length=200),
-            "gender": cell(row, cells, "gender", parse_choice, lookup=GENDERS),
+            "gender": self.choice(row, cells, "gender"),
             "birth_date": cell(row, cells, "birth_date", parse_date),
             "organization": cell(row, cells, "organization", parse_text, max_length=32),
             "card_number": cell(row, cells, "card_number", parse_text, max_length=20),
             "national_id": cell(row, cells, "national_id", parse_national_id),
             "admitted_on": cell(row, cells, "admitted_on", parse_date),
             "official_on": cell(row, cells, "official_on", parse_date),
-            "status": cell(row, cells, "status", parse_choice, lookup=STATUSES),
+            "status": self.choice(row, cells, "status"),
             "ethnicity": cell(row, cells, "ethnicity", parse_text, max_length=50),
             "education": cell(row, cells, "education", parse_text, max_length=50),
-            "position": cell(row, cells, "position", parse_choice, lookup=POSITIONS) or "",
+            "position": self.choice(row, cells, "position") or "",
         }
         row.values = values
         # Cells left empty (or columns left out): for a member on record, they mean "unknown"
@@ -156,7 +154,7 @@ class MembersFormat(ImportFormat):
             row.fail(
                 "official_on",
                 _("Official membership comes no earlier than %(date)s, 12 months after admission.")
-                % {"date": add_months(admitted, PROBATION_MONTHS).strftime("%d/%m/%Y")},
+                % {"date": dmy(add_months(admitted, PROBATION_MONTHS))},
             )
         status = values["status"] or (Status.OFFICIAL if official else Status.PROBATIONARY)
         values["status"] = status
@@ -176,6 +174,8 @@ class MembersFormat(ImportFormat):
     def classify(self, rows: list[Row]) -> None:
         cards = {row.values["card_number"] for row in rows} - {""}
         national_ids = {row.values["national_id"] for row in rows} - {""}
+        # Looked up in every committee, not only the user's: the same person must not be
+        # entered twice. Outside the scope this only ever yields one message, never data.
         # The "<> ''" conditions repeat those of the partial unique indexes: without them
         # PostgreSQL cannot use the indexes for an IN list of more than 100 values and every
         # chunk would read the whole members table. No ORDER BY is needed.
@@ -302,7 +302,7 @@ class MembersFormat(ImportFormat):
         else:
             status = Status.OFFICIAL if official and official <= founded else Status.PROBATIONARY
             note = _("Imported: admitted on %(date)s, before this organization was founded.") % {
-                "date": admitted.strftime("%d/%m/%Y")
+                "date": dmy(admitted)
             }
             events.append([MemberEvent.Kind.TRANSFERRED_IN, founded, status, note])
         if official and official > events[0][1]:

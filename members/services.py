@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from config.dates import add_months, validate_not_future
+from config.dates import add_months, dmy, validate_not_future
 from config.errors import check_fields, field_error
 from members.models import ACTIVE_STATUSES, Candidate, Member, MemberEvent, Status
 from organizations.models import PartyOrganization
@@ -33,10 +33,6 @@ REMOVAL_STATUS = {
 }
 
 
-def _format(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _check_organization(organization: PartyOrganization, day: datetime.date) -> None:
     if organization.kind not in MEMBER_ORGANIZATION_KINDS:
         raise field_error(
@@ -48,7 +44,7 @@ def _check_organization(organization: PartyOrganization, day: datetime.date) -> 
         raise field_error(
             "organization",
             _("%(name)s did not exist on %(date)s.")
-            % {"name": organization.name, "date": _format(day)},
+            % {"name": organization.name, "date": dmy(day)},
             "organization_not_existing",
         )
 
@@ -124,7 +120,7 @@ def _lock_active(member: Member, day: datetime.date) -> Member:
         raise field_error(
             "date",
             _("The date must not be before the member's last event (%(date)s).")
-            % {"date": _format(last.date)},
+            % {"date": dmy(last.date)},
             "date_before_last_event",
         )
     return member
@@ -247,7 +243,7 @@ def member_make_official(
         raise field_error(
             "date",
             _("Official membership comes no earlier than %(date)s, 12 months after admission.")
-            % {"date": _format(due)},
+            % {"date": dmy(due)},
             "probation_not_over",
         )
     member.official_on = date
@@ -312,7 +308,7 @@ def member_transfer_in(
             raise field_error(
                 "date",
                 _("The date must not be before the member's last event (%(date)s).")
-                % {"date": _format(last.date)},
+                % {"date": dmy(last.date)},
                 "date_before_last_event",
             )
         _check_person(

@@ -13,13 +13,12 @@ from organizations.models import Enterprise, OrganizationEvent, PartyOrganizatio
 from organizations.scope import committee_path, is_administrator
 from organizations.services import organization_establish
 from reports.importing.engine import Action, Column, ImportFormat, Row
-from reports.importing.values import choice_lookup, parse_choice, parse_date, parse_text
+from reports.importing.values import parse_date, parse_text
 
 Kind = PartyOrganization.Kind
 IMPORTABLE_KINDS = [
     (value, label) for value, label in Kind.choices if value != Kind.PROVINCIAL_COMMITTEE
 ]
-KINDS = choice_lookup(IMPORTABLE_KINDS)
 # Fields an import may change on an organization that already exists; its kind and place in
 # the tree change only through the ledger (move, dissolve) so that past counts stay right.
 UPDATABLE = ("name", "zone", "enterprise")
@@ -58,7 +57,7 @@ class OrganizationsFormat(ImportFormat):
         values = {
             "code": self.cell(row, cells, "code", parse_text, max_length=32),
             "name": self.cell(row, cells, "name", parse_text, max_length=255),
-            "kind": self.cell(row, cells, "kind", parse_choice, lookup=KINDS),
+            "kind": self.choice(row, cells, "kind"),
             "parent": self.cell(row, cells, "parent", parse_text, max_length=32),
             "zone": self.cell(row, cells, "zone", parse_text, max_length=32),
             "enterprise": self.cell(row, cells, "enterprise", parse_text, max_length=255),
@@ -134,19 +133,23 @@ class OrganizationsFormat(ImportFormat):
         return found[0]
 
     def classify(self, rows: list[Row]) -> None:
+        codes = [row.values["code"] for row in rows]
+        # Codes are unique across the whole tree, so they are looked up outside the scope too;
+        # what lies outside only ever yields "already used", never its data.
         existing = {
             organization.code: organization
-            for organization in PartyOrganization.objects.filter(
-                code__in=[row.values["code"] for row in rows]
-            ).select_related("parent", "zone", "enterprise")
+            for organization in PartyOrganization.objects.filter(code__in=codes).select_related(
+                "parent", "zone", "enterprise"
+            )
         }
+        in_scope = set(self.scope.filter(code__in=codes).values_list("pk", flat=True))
         for row in rows:
             organization = existing.get(row.values["code"])
             row.found = organization
             if organization is None:
                 row.action = Action.NEW
                 continue
-            if not self.scope.filter(pk=organization.pk).exists():
+            if organization.pk not in in_scope:
                 row.fail("code", _("The code %(code)s is already used.") % row.values)
                 continue
             refs = self._references(row, parent=False)

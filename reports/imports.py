@@ -9,8 +9,6 @@ from organizations.models import PartyOrganization
 from reports.importing.engine import Action, Column, ImportFormat, Row
 from reports.importing.values import (
     CellError,
-    choice_lookup,
-    parse_choice,
     parse_count,
     parse_date,
     parse_text,
@@ -42,7 +40,7 @@ def committee_cell(fmt, row: Row, cells: dict, key: str = "committee"):
     if committee is None:
         # The message must not tell whether the code exists elsewhere.
         row.fail(
-            fmt.label(key),
+            key,
             _("No committee with the code “%(code)s” in your scope.") % {"code": code},
         )
     return committee
@@ -163,6 +161,11 @@ class FiguresFormat(ImportFormat):
 _PERIOD = re.compile(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?")
 
 
+def period_text(start: int, end: int) -> str:
+    """A period as the file writes it: "2023" for a year, "2020-2025" for a term."""
+    return str(start) if start == end else f"{start}-{end}"
+
+
 def parse_period(value) -> tuple[int, int] | None:
     """A year ("2023") or a term ("2020-2025") as (start year, end year)."""
     if value in (None, ""):
@@ -179,10 +182,6 @@ def parse_period(value) -> tuple[int, int] | None:
     if not (1930 <= start <= 2100 and end <= 2100):
         raise CellError(_("“%(value)s” is not a plausible year.") % {"value": value})
     return start, end
-
-
-METRICS = choice_lookup(Metric.choices)
-TARGET_KINDS = choice_lookup(TargetKind.choices)
 
 
 class TargetsFormat(ImportFormat):
@@ -208,16 +207,14 @@ class TargetsFormat(ImportFormat):
         committee = committee_cell(self, row, cells)
         period = self.cell(row, cells, "period", parse_period)
         self.require(row, "period", period)
-        metric = self.cell(row, cells, "metric", parse_choice, lookup=METRICS)
+        metric = self.choice(row, cells, "metric")
         self.require(row, "metric", metric)
-        kind = self.cell(row, cells, "kind", parse_choice, lookup=TARGET_KINDS)
+        kind = self.choice(row, cells, "kind")
         value = self.cell(row, cells, "value", parse_count)
         self.require(row, "value", value)
         row.values = {
             "committee": committee.code if committee else None,
-            "period": f"{period[0]}-{period[1]}"
-            if period and period[0] != period[1]
-            else (str(period[0]) if period else None),
+            "period": period_text(*period) if period else None,
             "metric": metric,
             "kind": kind or TargetKind.PLAN,
             "value": value,

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.importing.engine import Action, Row, Summary, run_import
+from reports.importing.engine import Row, Summary, run_import
 from reports.importing.registry import format_class
 from reports.models import ImportBatch
 
@@ -236,6 +236,3 @@ def prune_imports(now=None) -> int:
         _remove_files(batch, keep_rows=False)
         count += 1
     return count
-
-
-ACTION_LABELS = Action.LABELS

@@ -80,17 +80,6 @@ def _insert(cursor, table: str, columns: list[str], rows) -> None:
     )
 
 
-def insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
-    """Insert `rows` (tuples in the order of `columns`) into `table` in the open transaction."""
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _copy(cursor, table, columns, map(_copy_line, rows))
-        else:
-            _insert(cursor, table, columns, rows)
-
-
 def insert_with_history(model, columns: list[str], rows: list[tuple], history: tuple) -> None:
     """Insert `rows` into `model`'s table and, with the same values plus `history` (date,
     reason, type, user), into its simple-history table.

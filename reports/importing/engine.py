@@ -9,17 +9,20 @@ would find (a parent created three rows earlier included), and a failed import l
 database exactly as it was.
 """
 
+import dataclasses
 import datetime
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.dates import dmy
 from reports.importing.reading import FileError, open_sheet
-from reports.importing.values import CellError
+from reports.importing.values import CellError, choice_lookup, parse_choice
 
 CHUNK_ROWS = 2000
 MAX_MESSAGES = 1000
@@ -51,8 +54,16 @@ class Column:
     vi: str
     required: bool = False
     example: str = ""
-    # For a column of coded values: (value, label) pairs, so the preview shows the label.
+    # For a column of coded values: (value, label) pairs. A cell may hold the value or its
+    # English or Vietnamese label (or one of `aliases`: (text, value) pairs); the preview
+    # shows the label.
     choices: tuple = ()
+    aliases: tuple = ()
+
+    @cached_property
+    def lookup(self) -> dict[str, str]:
+        # Built on first use, not when the module loads: it runs the translation machinery.
+        return choice_lookup(self.choices) | dict(self.aliases)
 
     def display(self, value) -> str:
         if self.choices and value:
@@ -62,7 +73,11 @@ class Column:
 
 @dataclass
 class Row:
-    """One data row of the file as parsed, and what the import does with it."""
+    """One data row of the file as parsed, and what the import does with it.
+
+    Formats keep what they looked up for a row on it as plain attributes (`committee`,
+    `found`, ...) between their hooks.
+    """
 
     number: int
     values: dict
@@ -98,11 +113,10 @@ class Summary:
     def file_errors(self) -> list[str]:
         return [message for row, _column, message in self.messages if row is None]
 
-    def error(self, row: int | None, column: str, message: str) -> None:
-        if row is not None:
-            self.failed += 1
+    def file_error(self, message: str) -> None:
+        """An error about the file as a whole (its encoding, header, or the database)."""
         if len(self.messages) < MAX_MESSAGES:
-            self.messages.append((row, column, str(message)))
+            self.messages.append((None, "", str(message)))
 
     def count(self, row: Row) -> None:
         self.rows += 1
@@ -119,17 +133,7 @@ class Summary:
             self.unchanged += 1
 
     def as_dict(self) -> dict:
-        return {
-            "new": self.new,
-            "changed": self.changed,
-            "unchanged": self.unchanged,
-            "failed": self.failed,
-            "rows": self.rows,
-            "messages": [list(message) for message in self.messages],
-            "notices": self.notices,
-            "committed": self.committed,
-            "encoding": self.encoding,
-        }
+        return dataclasses.asdict(self)
 
 
 def _header_key(text: str) -> str:
@@ -144,7 +148,6 @@ class ImportFormat:
     """
 
     name: str = ""
-    title = ""
     columns: tuple[Column, ...] = ()
     # Values that identify a row; the same key twice in a file is an error.
     key: tuple[str, ...] = ()
@@ -154,6 +157,7 @@ class ImportFormat:
         # History keeps at most 100 characters of a change reason.
         self.reason = reason[:100]
         self.seen_keys: dict[tuple, int] = {}
+        self.by_key = {column.key: column for column in self.columns}
 
     # Hooks --------------------------------------------------------------------------------
 
@@ -169,9 +173,6 @@ class ImportFormat:
         """Write the new and changed rows of a chunk (inside the run's transaction)."""
         raise NotImplementedError
 
-    def finish(self, summary: Summary) -> None:
-        """Called once after the last chunk, still inside the transaction."""
-
     # Shared helpers -------------------------------------------------------------------------
 
     def cell(self, row: Row, cells: dict, key: str, parser: Callable, **kwargs):
@@ -179,16 +180,17 @@ class ImportFormat:
         try:
             return parser(cells.get(key), **kwargs)
         except CellError as exc:
-            row.fail(self.label(key), str(exc))
+            row.fail(key, str(exc))
             return None
+
+    def choice(self, row: Row, cells: dict, key: str):
+        """Parse a coded cell against its column's choices."""
+        return self.cell(row, cells, key, parse_choice, lookup=self.by_key[key].lookup)
 
     def require(self, row: Row, key: str, value) -> None:
         # A cell that failed to parse is already reported; "required" would only repeat it.
-        if value in (None, "") and all(column != self.label(key) for column, _m in row.errors):
-            row.fail(self.label(key), _("This cell is required."))
-
-    def label(self, key: str) -> str:
-        return key
+        if value in (None, "") and all(column != key for column, _m in row.errors):
+            row.fail(key, _("This cell is required."))
 
     def check_duplicate(self, row: Row) -> None:
         if not self.key:
@@ -230,15 +232,11 @@ class ImportFormat:
                 mapping.append(None if text else UNNAMED)
                 continue
             if key in seen:
-                summary.error(
-                    None, "", _("The column “%(column)s” appears twice.") % {"column": text}
-                )
+                summary.file_error(_("The column “%(column)s” appears twice.") % {"column": text})
             seen.add(key)
             mapping.append(key)
         if unknown:
-            summary.error(
-                None,
-                "",
+            summary.file_error(
                 _("Unknown columns: %(unknown)s. The columns of this format are: %(known)s.")
                 % {
                     "unknown": ", ".join(unknown),
@@ -247,11 +245,7 @@ class ImportFormat:
             )
         missing = [c.key for c in self.columns if c.required and c.key not in seen]
         if missing:
-            summary.error(
-                None,
-                "",
-                _("Missing columns: %(missing)s.") % {"missing": ", ".join(missing)},
-            )
+            summary.file_error(_("Missing columns: %(missing)s.") % {"missing": ", ".join(missing)})
         return None if summary.file_errors else mapping
 
 
@@ -283,12 +277,10 @@ class Run:
         except Rollback:
             pass
         except FileError as exc:
-            summary.error(None, "", str(exc))
+            summary.file_error(str(exc))
         except (IntegrityError, DatabaseError) as exc:
             # A constraint the checks above did not foresee (a concurrent change, say).
-            summary.error(
-                None,
-                "",
+            summary.file_error(
                 _("The database refused the import; nothing was written (%(reason)s).")
                 % {"reason": str(exc).splitlines()[0][:200]},
             )
@@ -298,7 +290,7 @@ class Run:
         try:
             sheet = open_sheet(self.binary)
         except FileError as exc:
-            summary.error(None, "", str(exc))
+            summary.file_error(str(exc))
             return
         summary.encoding = sheet.encoding
         mapping = self.format.map_header(sheet.header, summary)
@@ -338,9 +330,7 @@ class Run:
         if chunk:
             self._chunk(chunk, summary, sheet)
         if summary.rows == 0 and not summary.file_errors:
-            summary.error(None, "", _("The file has a header but no rows."))
-            return
-        self.format.finish(summary)
+            summary.file_error(_("The file has a header but no rows."))
 
     def _chunk(self, rows: list[Row], summary: Summary, sheet) -> None:
         valid = [row for row in rows if not row.errors]
@@ -368,7 +358,7 @@ def display(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return dmy(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, int):
@@ -376,7 +366,3 @@ def display(value) -> str:
 
         return number_format(value, force_grouping=True)
     return str(value)
-
-
-def iter_valid(rows: Iterable[Row]):
-    return (row for row in rows if not row.errors)

@@ -12,16 +12,13 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 
+from config.dates import dmy
 from config.exports import neutralize, printable
 from members.models import Member
 from organizations.models import OrganizationEvent, PartyOrganization
 from reports.importing.registry import format_class
-from reports.imports import FIGURE_COLUMNS
+from reports.imports import FIGURE_COLUMNS, period_text
 from reports.models import Target, YearlyFigure
-
-
-def _date(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def organization_rows(user) -> Iterator[list]:
@@ -45,9 +42,9 @@ def organization_rows(user) -> Iterator[list]:
             organization.parent.code if organization.parent else "",
             organization.zone.code if organization.zone else "",
             organization.enterprise.name if organization.enterprise else "",
-            _date(start.date) if start else "",
+            dmy(start.date) if start else "",
             start.decision_number if start else "",
-            _date(organization.ledger_starts_on),
+            dmy(organization.ledger_starts_on),
         ]
 
 
@@ -63,17 +60,13 @@ def figure_rows(user) -> Iterator[list]:
     for code, as_of, metric, value in figures.iterator(chunk_size=2000):
         grouped[(code, as_of)][metric] = value
     for (code, as_of), values in grouped.items():
-        yield [code, _date(as_of), *(values.get(metric, "") for metric in metrics)]
+        yield [code, dmy(as_of), *(values.get(metric, "") for metric in metrics)]
 
 
 def target_rows(user) -> Iterator[list]:
     targets = Target.objects.for_user(user).select_related("committee")
     for target in targets.order_by("committee__code", "start_year", "end_year", "metric"):
-        period = (
-            str(target.start_year)
-            if target.start_year == target.end_year
-            else f"{target.start_year}-{target.end_year}"
-        )
+        period = period_text(target.start_year, target.end_year)
         yield [target.committee.code, period, target.metric, target.kind, target.value]
 
 
@@ -90,8 +83,8 @@ def member_rows(user) -> Iterator[list]:
     for row in members.iterator(chunk_size=2000):
         (name, gender, birth, organization, card, national_id, admitted, official, *rest) = row
         yield [
-            name, gender, _date(birth), organization, card, national_id, _date(admitted),
-            _date(official), *rest,
+            name, gender, dmy(birth), organization, card, national_id, dmy(admitted),
+            dmy(official), *rest,
         ]  # fmt: skip
 
 

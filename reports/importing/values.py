@@ -7,6 +7,7 @@ import re
 
 from django.utils.translation import gettext as _
 
+from config.dates import dmy
 from config.exports import FORMULA_STARTS
 
 
@@ -77,9 +78,9 @@ def parse_date(value) -> datetime.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
-        return _plausible(value.date(), value.date().strftime("%d/%m/%Y"))
+        return _plausible(value.date(), dmy(value.date()))
     if isinstance(value, datetime.date):
-        return _plausible(value, value.strftime("%d/%m/%Y"))
+        return _plausible(value, dmy(value))
     text = str(value)
     if found := _DMY.fullmatch(text):
         day, month, year = (int(part) for part in found.groups())
