@@ -17,7 +17,9 @@ from reports.importing.values import parse_date, parse_text
 
 Kind = PartyOrganization.Kind
 IMPORTABLE_KINDS = [
-    (value, label) for value, label in Kind.choices if value != Kind.PROVINCIAL_COMMITTEE
+    (value, label)
+    for value, label in Kind.choices
+    if value not in (Kind.CENTRAL, Kind.PROVINCIAL_COMMITTEE)
 ]
 # Fields an import may change on an organization that already exists; its kind and place in
 # the tree change only through the ledger (move, dissolve) so that past counts stay right.

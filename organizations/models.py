@@ -141,6 +141,10 @@ class PartyOrganizationQuerySet(models.QuerySet):
 
 
 class OrganizationKind(models.TextChoices):
+    # The national level: the one root above the provinces' committees, so that national
+    # figures are read like any committee's (there is no such Party organization in the
+    # statute; it stands for the Central Organization Commission's view of the whole country).
+    CENTRAL = "central", _("National level")
     PROVINCIAL_COMMITTEE = "provincial_committee", _("City/provincial committee")
     ZONE_COMMITTEE = "zone_committee", _("Zone Party committee")
     GRASSROOTS_COMMITTEE = "grassroots_committee", _("Grassroots Party committee")
@@ -154,6 +158,7 @@ class PartyOrganization(models.Model):
     Kind = OrganizationKind
 
     COMMITTEE_KINDS = (
+        Kind.CENTRAL,
         Kind.PROVINCIAL_COMMITTEE,
         Kind.ZONE_COMMITTEE,
         Kind.GRASSROOTS_COMMITTEE,
@@ -161,7 +166,8 @@ class PartyOrganization(models.Model):
     GRASSROOTS_KINDS = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
     # Which kinds may stand directly under which (None: top of the tree).
     ALLOWED_PARENT_KINDS = {
-        Kind.PROVINCIAL_COMMITTEE: (None,),
+        Kind.CENTRAL: (None,),
+        Kind.PROVINCIAL_COMMITTEE: (None, Kind.CENTRAL),
         Kind.ZONE_COMMITTEE: (None, Kind.PROVINCIAL_COMMITTEE),
         Kind.GRASSROOTS_COMMITTEE: (Kind.ZONE_COMMITTEE, Kind.PROVINCIAL_COMMITTEE),
         Kind.GRASSROOTS_CELL: (Kind.ZONE_COMMITTEE, Kind.PROVINCIAL_COMMITTEE),
@@ -220,7 +226,7 @@ class PartyOrganization(models.Model):
             choices_constraint("kind", OrganizationKind, "partyorganization_kind_valid"),
             models.CheckConstraint(
                 condition=Q(parent__isnull=False)
-                | Q(kind__in=["provincial_committee", "zone_committee"]),
+                | Q(kind__in=["central", "provincial_committee", "zone_committee"]),
                 name="partyorganization_parent_required",
                 violation_error_message=_("Only a top-level committee may have no parent."),
             ),

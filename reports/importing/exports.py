@@ -24,7 +24,9 @@ from reports.models import Target, YearlyFigure
 def organization_rows(user) -> Iterator[list]:
     scope = (
         PartyOrganization.objects.for_user(user)
-        .exclude(kind=PartyOrganization.Kind.PROVINCIAL_COMMITTEE)
+        .exclude(
+            kind__in=(PartyOrganization.Kind.CENTRAL, PartyOrganization.Kind.PROVINCIAL_COMMITTEE)
+        )
         .select_related("parent", "zone", "enterprise")
         .order_by("path")  # parents before their children, as an import needs them
     )

@@ -122,7 +122,7 @@ def test_only_a_top_level_committee_may_have_no_parent(english, kind):
     assert org.parent is not None
 
 
-@pytest.mark.parametrize("kind", ["provincial_committee", "zone_committee"])
+@pytest.mark.parametrize("kind", ["central", "provincial_committee", "zone_committee"])
 def test_top_level_committees_may_have_no_parent(kind):
     org = PartyOrganization.objects.create(code="T-TOP-C", name="X", kind=kind)
     org.validate_constraints()
