@@ -1,6 +1,12 @@
+import time
+from contextlib import ExitStack
+
 from django.conf import settings
+from django.db import connections
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from config import routers
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -15,3 +21,73 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ServerTimingMiddleware:
+    """Adds `Server-Timing: app;dur=<ms>, db;dur=<ms>;desc="<n> queries"` to every response.
+
+    `app` is the time spent in Django (every middleware below this one, the view and the
+    template), `db` the time and number of SQL queries on every database alias. Browsers show
+    the header in their developer tools and bench/run.py reads it, so that a measurement is
+    the server's time and not the client's. It goes first in MIDDLEWARE so that it covers the
+    others; it is on when SERVER_TIMING=1 (bench/settings.py always turns it on) and off by
+    default, because it tells any client how long each page takes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        queries = QueryTimer()
+        started = time.perf_counter()
+        with ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(queries))
+            response = self.get_response(request)
+        app_ms = (time.perf_counter() - started) * 1000
+        db_ms = queries.seconds * 1000
+        response["Server-Timing"] = (
+            f'app;dur={app_ms:.2f}, db;dur={db_ms:.2f};desc="{queries.count} queries"'
+        )
+        return response
+
+
+class QueryTimer:
+    """An execute wrapper that counts the queries it sees and adds up their time."""
+
+    def __init__(self):
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.count += 1
+            self.seconds += time.perf_counter() - started
+
+
+class ReportReplicaMiddleware:
+    """Sends the reads of the report pages to the read replica (config/routers.py).
+
+    Only GET and HEAD requests of the views named in `config.routers.REPLICA_VIEWS` read from
+    the replica: those pages only read, and a few seconds of replication lag do not change a
+    report, whereas a list or form just written to must read its own writes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            token = getattr(request, "_replica_token", None)
+            if token is not None:
+                routers.reading_reports.reset(token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if request.method in ("GET", "HEAD") and match.view_name in routers.REPLICA_VIEWS:
+            request._replica_token = routers.reading_reports.set(True)

@@ -109,6 +109,24 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A read replica for the report pages (config/routers.py), only when DATABASE_REPLICA_URL is
+# set: every write and every other page stay on `default`, the one store.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    )
+    # A test run has one database: the replica alias reads it with default's connection.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.routers.ReportReplicaRouter"]
+    MIDDLEWARE.append("config.middleware.ReportReplicaMiddleware")
+
+# Server-Timing header (time in Django, SQL time and query count) on every response, read by
+# the browser's developer tools and by bench/run.py. Off by default: it tells any client how
+# long each page takes.
+if env_bool("SERVER_TIMING"):
+    MIDDLEWARE.insert(0, "config.middleware.ServerTimingMiddleware")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
