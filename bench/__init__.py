@@ -1,0 +1,1 @@
+"""Benchmarks (see bench/README.md). A package so that gunicorn can import `bench.settings`."""
