@@ -144,12 +144,16 @@ def data_set_mark(args) -> str:
 
 
 def read_mark(url: str) -> str | None:
-    with connect(url) as database, database.cursor() as cursor:
-        cursor.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-            "WHERE datname = current_database()"
-        )
-        return cursor.fetchone()[0]
+    database = connect(url)
+    try:
+        with database.cursor() as cursor:
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                "WHERE datname = current_database()"
+            )
+            return cursor.fetchone()[0]
+    finally:
+        database.close()
 
 
 def write_mark(url: str, mark: str | None) -> None:
