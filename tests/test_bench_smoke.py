@@ -105,7 +105,10 @@ def test_bench_run_measures_every_page(scratch_database, tmp_path):
     assert rows[("floor", "national")]["ratio_to_floor"] == 1
     for level in ("national", "province", "zone"):
         assert rows[("dashboard", level)]["ratio_to_naive"] > 0
-    assert rows[("static file", "-")]["queries"] == 0
+    # WhiteNoise serves the hashed static files from gunicorn with a far-future cache.
+    static = rows[("static file", "-")]
+    assert static["queries"] == 0 and static["met"] is True
+    assert "immutable" in static["headers"]["Cache-Control"]
 
     assert load[0]["errors"] == 0 and load[0]["n"] > 0 and load[0]["requests_per_s"] > 0
     assert results["load"]["users"] == 3
