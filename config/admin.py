@@ -11,3 +11,17 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return request.user.is_active and request.user.is_superuser
+
+
+class LedgerReadOnlyAdmin:
+    """The ledger (events, unions and their head counts) is written only by the services,
+    which keep derived fields and summary rows in step: the admin shows it, never edits it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -132,9 +132,13 @@ class ScopedModelFormMixin(OnceOnlyMixin, WriteAccessMixin):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def save_form(self, form):
+        """Save the form's object; a view whose model has a service overrides this."""
+        return form.save()
+
     def save_in_scope(self, form):
         with transaction.atomic():
-            saved = form.save()
+            saved = self.save_form(form)
             if not type(saved).objects.for_user(self.request.user).filter(pk=saved.pk).exists():
                 raise PermissionDenied
         return saved

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import LedgerReadOnlyAdmin
 from members.models import Candidate, Member, MemberAccess, MemberEvent
 
 
@@ -28,7 +29,7 @@ class MemberAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MemberEvent)
-class MemberEventAdmin(SimpleHistoryAdmin):
+class MemberEventAdmin(LedgerReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["member", "kind", "date", "organization", "status_after"]
     list_filter = ["kind"]
     search_fields = ["member__full_name", "decision_number"]

@@ -21,6 +21,7 @@ from config.dates import add_months, dmy, today
 from members.models import Gender, Member, MemberEvent, Position, Status
 from members.services import MEMBER_ORGANIZATION_KINDS, MINIMUM_AGE, PROBATION_MONTHS
 from organizations.models import OrganizationEvent, PartyOrganization
+from reports import summaries
 from reports.importing.bulk import index_scans, insert_with_history, reserve_ids
 from reports.importing.engine import Action, Column, ImportFormat, Row
 from reports.importing.values import (
@@ -93,6 +94,7 @@ class MembersFormat(ImportFormat):
         self.codes = {pk: code for code, (pk, *_rest) in self.organizations.items()}
         self.today = today()
         self.now = timezone.now()
+        self.contributions = summaries.Contributions()
         self.user_id = getattr(user, "pk", None)
 
     def _created_here(self, member_ids: set[int]) -> set[int]:
@@ -313,6 +315,9 @@ class MembersFormat(ImportFormat):
             rows.append((member_id, kind, date, "", organization_id, status, ended_on, "", note))
         return rows
 
+    def finish(self) -> None:
+        summaries.apply(summaries.rollup(self.contributions))
+
     def write(self, rows: list[Row]) -> None:
         new = [row for row in rows if row.action == Action.NEW]
         member_ids = reserve_ids(Member, len(new))
@@ -333,6 +338,12 @@ class MembersFormat(ImportFormat):
         history = (self.now, self.reason, "+", self.user_id)
         insert_with_history(Member, MEMBER_COLUMNS, members, history)
         insert_with_history(MemberEvent, EVENT_COLUMNS, events, history)
+        # Summary rows change once, at the end: many chunks touch the same committees' rows.
+        self.contributions.update(
+            summaries.event_contributions(
+                (event[5], event[3], event[2], event[6], event[7]) for event in events
+            )
+        )
         for row in rows:
             if row.action == Action.CHANGED:
                 member = Member.objects.get(pk=row.found["pk"])

@@ -17,6 +17,7 @@ from config.dates import add_months, dmy, validate_not_future
 from config.errors import check_fields, field_error
 from members.models import ACTIVE_STATUSES, Candidate, Member, MemberEvent, Status
 from organizations.models import PartyOrganization
+from reports import summaries
 
 PROBATION_MONTHS = 12
 MINIMUM_AGE = 18
@@ -138,7 +139,9 @@ def _append_event(
     note: str = "",
 ) -> MemberEvent:
     """Close the member's current event, add the new one and update the derived fields."""
-    MemberEvent.objects.filter(member=member, ended_on__isnull=True).update(ended_on=date)
+    current = MemberEvent.objects.filter(member=member, ended_on__isnull=True)
+    closed = list(current.values_list("organization_id", "status_after"))
+    current.update(ended_on=date)
     event = MemberEvent.objects.create(
         member=member,
         kind=kind,
@@ -148,6 +151,12 @@ def _append_event(
         decision_number=decision_number,
         other_unit=other_unit,
         note=note,
+    )
+    # The summary rows change by exactly this: the closed event stops counting on `date`,
+    # the new one counts from it (cheaper than recounting the member's events).
+    summaries.apply_events(
+        new=[(organization.pk, date, kind, status_after, None)],
+        ended=[(org, date, status) for org, status in closed],
     )
     member.organization = organization
     member.status = status_after
@@ -436,11 +445,12 @@ def member_event_correct(
         )
     event.date, event.decision_number, event.other_unit = date, decision_number, other_unit.strip()
     event._change_reason = reason.strip()
-    event.save()
-    if before is not None and before.ended_on != date:
-        before.ended_on = date
-        before._change_reason = reason.strip()
-        before.save(update_fields=["ended_on"])
+    with summaries.track(members=[member.pk]):
+        event.save()
+        if before is not None and before.ended_on != date:
+            before.ended_on = date
+            before._change_reason = reason.strip()
+            before.save(update_fields=["ended_on"])
     member._change_reason = reason.strip()
     member.save(update_fields=["admitted_on", "official_on"])
     return event

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import LedgerReadOnlyAdmin
+from organizations import services
 from organizations.models import (
     Enterprise,
     OrganizationEvent,
@@ -9,6 +11,7 @@ from organizations.models import (
     SubmissionReceipt,
     Zone,
 )
+from reports import summaries
 
 
 @admin.register(Zone)
@@ -24,6 +27,9 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     list_filter = ["ownership", "zone"]
     search_fields = ["name"]
     list_select_related = ["zone"]
+
+    def save_model(self, request, obj, form, change):
+        services.enterprise_save(obj)
 
 
 class OrganizationEventInline(admin.TabularInline):
@@ -46,12 +52,22 @@ class PartyOrganizationAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["parent"]
     autocomplete_fields = ["enterprise"]
-    readonly_fields = ["parent", "path", "is_active"]
+    # Its place in the tree and its kind follow from the ledger (services), not from edits.
+    readonly_fields = ["kind", "parent", "path", "is_active"]
     inlines = [OrganizationEventInline]
+
+    def has_add_permission(self, request):
+        return False  # organizations are established through the portal's forms or imports
+
+    def save_model(self, request, obj, form, change):
+        before = PartyOrganization.objects.get(pk=obj.pk).enterprise_id
+        enterprises = {before, obj.enterprise_id} - {None}
+        with summaries.track(organizations=[obj.pk], enterprises=enterprises):
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(OrganizationEvent)
-class OrganizationEventAdmin(SimpleHistoryAdmin):
+class OrganizationEventAdmin(LedgerReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["organization", "kind", "date", "decision_number", "parent"]
     list_filter = ["kind"]
     search_fields = ["organization__code", "organization__name", "decision_number"]

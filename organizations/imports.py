@@ -12,6 +12,7 @@ from config.dates import today
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Zone
 from organizations.scope import committee_path, is_administrator
 from organizations.services import organization_establish
+from reports import summaries
 from reports.importing.engine import Action, Column, ImportFormat, Row
 from reports.importing.values import parse_date, parse_text
 
@@ -202,12 +203,17 @@ class OrganizationsFormat(ImportFormat):
         for row in rows:
             if row.action == Action.CHANGED:
                 organization = row.found
-                organization.name = row.values["name"]
-                organization.zone = row.refs["zone"]
-                organization.enterprise = row.refs["enterprise"]
-                organization._change_reason = self.reason
-                organization._history_user = self.user
-                organization.save(update_fields=list(UPDATABLE))
+                new_enterprise = row.refs["enterprise"]
+                enterprises = {organization.enterprise_id, getattr(new_enterprise, "pk", None)}
+                with summaries.track(
+                    organizations=[organization.pk], enterprises=enterprises - {None}
+                ):
+                    organization.name = row.values["name"]
+                    organization.zone = row.refs["zone"]
+                    organization.enterprise = row.refs["enterprise"]
+                    organization._change_reason = self.reason
+                    organization._history_user = self.user
+                    organization.save(update_fields=list(UPDATABLE))
                 continue
             # New rows are resolved here, not in classify: their parent may be a row above.
             refs = self._references(row)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from config.dates import validate_not_future
 from config.errors import check_fields, field_error
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Zone
+from reports import summaries
 
 Kind = PartyOrganization.Kind
 
@@ -95,23 +96,25 @@ def _start(
         raise field_error(
             "enterprise", _("The enterprise is not in the chosen zone."), "zone_mismatch"
         )
-    organization = PartyOrganization.objects.create(
-        code=code,
-        name=name,
-        kind=kind,
-        parent=parent,
-        enterprise=enterprise,
-        zone=zone or (enterprise.zone if enterprise else None),
-    )
-    _set_path(organization)
-    OrganizationEvent.objects.create(
-        organization=organization,
-        kind=event_kind,
-        date=date,
-        decision_number=decision_number,
-        parent=parent,
-        other_unit=other_unit,
-    )
+    with summaries.track(enterprises=[enterprise.pk] if enterprise else ()) as tracker:
+        organization = PartyOrganization.objects.create(
+            code=code,
+            name=name,
+            kind=kind,
+            parent=parent,
+            enterprise=enterprise,
+            zone=zone or (enterprise.zone if enterprise else None),
+        )
+        _set_path(organization)
+        OrganizationEvent.objects.create(
+            organization=organization,
+            kind=event_kind,
+            date=date,
+            decision_number=decision_number,
+            parent=parent,
+            other_unit=other_unit,
+        )
+        tracker.add(organizations=[organization.pk])
     return organization
 
 
@@ -179,17 +182,19 @@ def organization_receive(
 def _end(
     organization: PartyOrganization, *, kind: str, date, decision_number, other_unit="", note=""
 ):
-    OrganizationEvent.objects.create(
-        organization=organization,
-        kind=kind,
-        date=date,
-        decision_number=decision_number,
-        parent=organization.parent,
-        other_unit=other_unit,
-        note=note,
-    )
-    organization.is_active = False
-    organization.save(update_fields=["is_active"])
+    enterprises = [organization.enterprise_id] if organization.enterprise_id else ()
+    with summaries.track(organizations=[organization.pk], enterprises=enterprises):
+        OrganizationEvent.objects.create(
+            organization=organization,
+            kind=kind,
+            date=date,
+            decision_number=decision_number,
+            parent=organization.parent,
+            other_unit=other_unit,
+            note=note,
+        )
+        organization.is_active = False
+        organization.save(update_fields=["is_active"])
 
 
 @transaction.atomic
@@ -296,6 +301,12 @@ def organization_move(
             "cycle",
         )
     _check_parent(organization.kind, new_parent, date, field="new_parent")
+    # Everything in the subtree now counts for other committees from the move's date.
+    with summaries.track(subtrees=[organization]):
+        _move(organization, new_parent, date, decision_number)
+
+
+def _move(organization, new_parent, date, decision_number) -> None:
     OrganizationEvent.objects.create(
         organization=organization,
         kind=OrganizationEvent.Kind.MOVED,
@@ -314,3 +325,17 @@ def organization_move(
     for node in descendants:
         node.path = organization.path + node.path[len(old_prefix) :]
     PartyOrganization.objects.bulk_update(descendants, ["path"])
+
+
+@transaction.atomic
+def enterprise_save(enterprise: Enterprise) -> Enterprise:
+    """Save a new or changed enterprise: the committee that registers it and its ownership
+    count in the summary rows (coverage, organizations by ownership)."""
+    tracked = [enterprise.pk] if enterprise.pk else []
+    organizations = PartyOrganization.objects.filter(enterprise_id__in=tracked)
+    with summaries.track(
+        enterprises=tracked, organizations=organizations.values_list("pk", flat=True)
+    ) as tracker:
+        enterprise.save()
+        tracker.add(enterprises=[enterprise.pk])
+    return enterprise

@@ -200,6 +200,10 @@ class EnterpriseFormMixin(ScopedModelFormMixin):
     template_name = "organizations/enterprise_form.html"
     list_url = "organizations:enterprise_list"
 
+    def save_form(self, form):
+        # Through the service, which keeps the summary rows in step (the form has no m2m).
+        return services.enterprise_save(form.save(commit=False))
+
 
 class EnterpriseCreateView(EnterpriseFormMixin, CreateView):
     pass

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import ImportBatch, Target, YearlyFigure
+from config.admin import LedgerReadOnlyAdmin
+from reports.models import ImportBatch, Summary, Target, YearlyFigure
 
 
 @admin.register(YearlyFigure)
@@ -35,3 +36,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Summary)
+class SummaryAdmin(LedgerReadOnlyAdmin, admin.ModelAdmin):
+    """Derived from the ledger (reports.summaries): shown to check, never edited."""
+
+    list_display = ["organization", "date", "party_members", "party_organizations"]
+    list_select_related = ["organization"]
+    date_hierarchy = "date"
+    show_full_result_count = False

@@ -12,7 +12,7 @@ from config.dates import today
 from members.models import ACTIVE_STATUSES, MemberEvent, Status
 from organizations.models import Enterprise, PartyOrganization
 from organizations.views import with_coverage
-from reports import statistics, years
+from reports import statistics, summaries, years
 from reports.models import Metric, Target
 
 
@@ -33,24 +33,39 @@ def yearly_series(committee, rows, targets) -> dict:
     }
 
 
-def ownership_split(committee) -> dict:
-    """Active grassroots organizations of the subtree by their enterprise's ownership."""
+def ownership_split(committee, totals: dict | None = None) -> dict:
+    """Active grassroots organizations of the subtree by their enterprise's ownership: from
+    the summary row (`totals`), or counted from the organizations."""
+    labels = dict(Enterprise.Ownership.choices)
+    if totals is not None:
+        split = {
+            str(labels[value]): totals[f"grassroots_{value}"]
+            for value in sorted(Enterprise.Ownership.values)
+        }
+        split[_("Not in an enterprise")] = totals["grassroots_no_enterprise"]
+        return {label: n for label, n in split.items() if n}
     counts = (
         PartyOrganization.objects.subtree_of(committee)
         .filter(is_active=True, kind__in=PartyOrganization.GRASSROOTS_KINDS)
         .values("enterprise__ownership")
         .annotate(n=Count("pk"))
     )
-    labels = dict(Enterprise.Ownership.choices)
     return {
         str(labels.get(row["enterprise__ownership"], _("Not in an enterprise"))): row["n"]
         for row in counts.order_by("enterprise__ownership")
     }
 
 
-def coverage(committee) -> dict:
+def coverage(committee, totals: dict | None = None) -> dict:
     """How many of the committee's enterprises have a Party organization, a trade union and a
-    youth union."""
+    youth union: from the summary row (`totals`), or counted from the enterprises."""
+    if totals is not None:
+        return {
+            "total": totals["enterprises"],
+            "party": totals["enterprises_with_party"],
+            "trade_union": totals["enterprises_with_trade_union"],
+            "youth_union": totals["enterprises_with_youth_union"],
+        }
     enterprises = with_coverage(
         Enterprise.objects.filter(committee__path__startswith=committee.path)
     )
@@ -66,15 +81,64 @@ def coverage(committee) -> dict:
     }
 
 
-def children_figures(committee) -> list[dict]:
+def children_figures(committee, *, naive: bool = False) -> list[dict]:
     """The committee's direct children with their members, probationary members and cells
-    today, from one grouped query rolled up the current tree."""
+    today: committees from their summary rows, cells (and everything, when `naive`) from one
+    grouped query of the ledger rolled up the current tree."""
     day = today()
+    children = list(committee.children.filter(is_active=True).order_by("code"))
+    if naive:
+        return _counted_children(children, day, under_path=committee.path)
+    totals = summaries.totals_of([c.pk for c in children if c.is_committee], day)
+    cells = {
+        row["organization"].pk: row
+        for row in _counted_children([c for c in children if not c.is_committee], day)
+    }
+    return [
+        {
+            "organization": child,
+            "members": totals[child.pk]["party_members"],
+            "probationary": totals[child.pk]["probationary_members"],
+            "cells": totals[child.pk]["subordinate_cells"],
+        }
+        if child.pk in totals
+        else cells[child.pk]
+        for child in children
+    ]
+
+
+def _counted_children(children, day, under_path=None) -> list[dict]:
+    """Members, probationary members and cells of `children`, counted from the ledger."""
+    if not children:
+        return []
+    if under_path is None:
+        # Cells only: their own members, no cells under them.
+        per_org, probationary = Counter(), Counter()
+        rows = (
+            MemberEvent.objects.current_on(day)
+            .filter(organization__in=children, status_after__in=ACTIVE_STATUSES)
+            .values("organization_id", "status_after")
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            per_org[row["organization_id"]] += row["n"]
+            if row["status_after"] == Status.PROBATIONARY:
+                probationary[row["organization_id"]] += row["n"]
+        return [
+            {
+                "organization": child,
+                "members": per_org[child.pk],
+                "probationary": probationary[child.pk],
+                "cells": 0,
+            }
+            for child in children
+        ]
+    committee_path = under_path
     per_org = Counter()
     probationary = Counter()
     rows = (
         MemberEvent.objects.current_on(day)
-        .filter(organization__path__startswith=committee.path, status_after__in=ACTIVE_STATUSES)
+        .filter(organization__path__startswith=committee_path, status_after__in=ACTIVE_STATUSES)
         .values("organization__path", "status_after")
         .annotate(n=Count("pk"))
     )
@@ -84,7 +148,7 @@ def children_figures(committee) -> list[dict]:
             probationary[row["organization__path"]] += row["n"]
     cells = [
         path
-        for path, kind in PartyOrganization.objects.subtree_of(committee)
+        for path, kind in PartyOrganization.objects.filter(path__startswith=committee_path)
         .filter(is_active=True, kind=PartyOrganization.Kind.SUBORDINATE_CELL)
         .values_list("path", "kind")
     ]
@@ -99,18 +163,21 @@ def children_figures(committee) -> list[dict]:
             "probationary": sum(probationary[path] for path in under(child, probationary)),
             "cells": len(under(child, cells)),
         }
-        for child in committee.children.filter(is_active=True).order_by("code")
+        for child in children
     ]
 
 
-def dashboard(committee, user) -> dict:
-    """Everything the dashboard shows for `committee`."""
-    rows = years.year_rows(committee, years.first_year(committee), today().year)
-    ledger = statistics.OrganizationLedger()
+def dashboard(committee, user, *, naive: bool = False) -> dict:
+    """Everything the dashboard shows for `committee`; with `naive`, every figure counted from
+    the ledger instead of the summary rows (the benchmark's baseline)."""
+    reader = statistics.Reader(committee, naive=naive)
+    first = years.first_year(committee, reader)
+    rows = years.year_rows(committee, first, today().year, reader=reader, also=[today()])
+    totals = None if reader.naive else reader.totals(today())
     return {
-        "now": statistics.stock(committee, today(), ledger=ledger),
+        "now": statistics.stock(committee, today(), reader=reader),
         "series": yearly_series(committee, rows, Target.objects.for_user(user)),
-        "ownership": ownership_split(committee),
-        "coverage": coverage(committee),
-        "children": children_figures(committee),
+        "ownership": ownership_split(committee, totals),
+        "coverage": coverage(committee, totals),
+        "children": children_figures(committee, naive=naive),
     }

@@ -26,6 +26,7 @@ from members import services as member_services
 from members.models import Candidate, Gender, Member, MemberEvent, Position
 from organizations import services as org_services
 from organizations.models import Enterprise, PartyOrganization, Profile, Zone
+from reports import summaries
 from reports.models import Metric, Target, YearlyFigure
 from unions import services as union_services
 from unions.models import MassOrganization
@@ -441,7 +442,9 @@ def build_hanoi(rng: random.Random) -> PartyOrganization:
     )
     hn.ledger_starts_on = HN_FOUNDED
     hn.save(update_fields=["ledger_starts_on"])
-    Enterprise.objects.filter(zone__in=zones).update(committee=hn)
+    registered = Enterprise.objects.filter(zone__in=zones)
+    with summaries.track(enterprises=registered.values_list("pk", flat=True)):
+        registered.update(committee=hn)
     builder = Builder(rng=rng, prefix="1")
     free_enterprises = iter(enterprises)
     org_numbers = itertools.count(1)
@@ -727,7 +730,9 @@ def build_hai_phong(rng: random.Random) -> PartyOrganization:
     )
     hp.ledger_starts_on = HP_LEDGER_START
     hp.save(update_fields=["ledger_starts_on"])
-    Enterprise.objects.filter(zone__in=zones).update(committee=hp)
+    registered = Enterprise.objects.filter(zone__in=zones)
+    with summaries.track(enterprises=registered.values_list("pk", flat=True)):
+        registered.update(committee=hp)
     builder = Builder(rng=rng, prefix="3", ledger_end=HP_LEDGER_END)
     free = iter(enterprises)
     numbers = itertools.count(1)

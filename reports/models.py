@@ -216,3 +216,80 @@ class ImportBatch(models.Model):
     def reason(self) -> str:
         """The change reason the history shows for every record this import writes."""
         return f"Import #{self.pk}: {self.file_name}"[:100]
+
+
+# The figures a summary row cumulates. Stocks are values on the row's date; flows are counts
+# since the beginning of the records, so a flow over (start, end] is row(end) - row(start).
+SUMMARY_STOCKS = (
+    "party_organizations",
+    "grassroots_organizations",
+    "subordinate_cells",
+    "party_members",
+    "probationary_members",
+    "trade_unions",
+    "trade_union_members",
+    "youth_unions",
+    "youth_union_members",
+    # Grassroots organizations of the subtree (itself included) by their enterprise's ownership.
+    "grassroots_fdi",
+    "grassroots_domestic_private",
+    "grassroots_joint_venture",
+    "grassroots_state",
+    "grassroots_no_enterprise",
+    # Enterprises registered by the subtree's committees, and how many are covered.
+    "enterprises",
+    "enterprises_with_party",
+    "enterprises_with_trade_union",
+    "enterprises_with_youth_union",
+)
+SUMMARY_FLOWS = (
+    "members_admitted",
+    "members_made_official",
+    "members_transferred_in",
+    "members_transferred_out",
+    "members_died",
+    "members_struck_off",
+    "members_expelled",
+    "members_left",
+    "members_moved",  # net: carried in minus carried out with their organizations
+    "organizations_established",
+    "organizations_received",
+    "organizations_dissolved",
+    "organizations_transferred_out",
+    "organizations_moved_in",
+    "organizations_moved_out",
+    "trade_unions_established",
+    "trade_union_members_recruited",
+    "youth_unions_established",
+    "youth_union_members_recruited",
+)
+SUMMARY_FIELDS = SUMMARY_STOCKS + SUMMARY_FLOWS
+
+
+class Summary(models.Model):
+    """A committee's subtree, cumulated up to and including `date`: one row for each date on
+    which anything in the subtree changed (reports.summaries writes them).
+
+    A stock on a day D is read from the row with the latest date <= D; a flow over a period
+    (start, end] is the difference of two such rows. So a report reads a few rows whatever the
+    number of members, instead of counting the ledger on every request.
+    """
+
+    organization = models.ForeignKey(
+        PartyOrganization, models.CASCADE, related_name="+", verbose_name=_("committee")
+    )
+    date = models.DateField(_("date"))
+    locals().update({name: models.IntegerField(default=0) for name in SUMMARY_FIELDS})
+
+    class Meta:
+        verbose_name = _("summary row")
+        verbose_name_plural = _("summary rows")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "date"], name="summary_unique_day")
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.date}"
+
+    def values(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in SUMMARY_FIELDS}

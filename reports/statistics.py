@@ -1,4 +1,6 @@
-"""Figures for a committee's subtree, computed from the ledgers of events.
+"""Figures for a committee's subtree: read from its summary rows (`reports.summaries`), which
+follow from the ledgers of events; a cell, which has no summary rows, is counted from the
+ledger itself (`reports.ledger`, which also gives every figure the naive way with `naive=True`).
 
 Rules:
 - A *stock* (organizations, members, unions, ...) is a value on a date, counting the events
@@ -17,20 +19,18 @@ Rules:
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
-from members.models import MemberEvent, Status
-from organizations.models import OrganizationEvent, PartyOrganization
+from members.models import MemberEvent
+from organizations.models import PartyOrganization
+from reports import ledger as ledger_counts
+from reports import summaries
 from reports.formatting import change_pct, multiple
 from reports.models import Metric, YearlyFigure
-from unions.models import Headcount, MassOrganization
 
 ONE_DAY = datetime.timedelta(days=1)
-ACTIVE = (Status.PROBATIONARY, Status.OFFICIAL)
 GROWTH_METRICS = (
     Metric.PARTY_ORGANIZATIONS,
     Metric.PARTY_MEMBERS,
@@ -65,61 +65,59 @@ class Figure:
     source: str | None
 
 
-class OrganizationLedger:
-    """All organization events, loaded once, to rebuild the tree as it stood on any date."""
+class Reader:
+    """What a report reads about one committee, each fetched once: its coverage start, its
+    yearly figures, and its summary rows on the days asked (`prefetch` several at once, so
+    that a year table is one query rather than one per year)."""
 
-    def __init__(self):
-        self.kind = dict(PartyOrganization.objects.values_list("pk", "kind"))
-        self.current_parent = dict(PartyOrganization.objects.values_list("pk", "parent_id"))
-        self.events = list(
-            OrganizationEvent.objects.order_by("date", "pk").values_list(
-                "organization_id", "kind", "date", "parent_id", "previous_parent_id"
-            )
-        )
-        self.with_events = {row[0] for row in self.events}
+    def __init__(self, committee: PartyOrganization, *, naive: bool = False):
+        self.committee = committee
+        # A cell has no summary rows: it is counted from the ledger, as everything is when
+        # `naive` (the benchmark's baseline).
+        self.naive = naive or not committee.is_committee
+        self._start = self._figures = self._ledger = None
+        self._totals = {}
 
-    def tree_on(self, day: datetime.date, *, include_ended: bool = False) -> "Tree":
-        """The tree on `day`; with `include_ended`, ended organizations stay in place."""
-        # Organizations outside the ledger (no event at all) stand where they are now.
-        parent = {pk: p for pk, p in self.current_parent.items() if pk not in self.with_events}
-        exists = set(parent)
-        for org_id, kind, date, parent_id, _previous in self.events:
-            if date > day:
-                break
-            parent[org_id] = parent_id
-            if kind in OrganizationEvent.ENDING_KINDS:
-                exists.discard(org_id)
-            else:
-                exists.add(org_id)
-        if not include_ended:
-            parent = {pk: p for pk, p in parent.items() if pk in exists}
-        return Tree(parent, self.kind)
+    @property
+    def coverage_start(self) -> datetime.date | None:
+        if self._start is None:
+            self._start = (coverage_start(self.committee),)
+        return self._start[0]
 
-    def moves_between(self, start: datetime.date, end: datetime.date):
-        return [row for row in self.events if row[1] == "moved" and start < row[2] <= end]
+    @property
+    def figures(self) -> dict[tuple, tuple[int, str]]:
+        """The committee's yearly figures: `(as_of, metric) -> (value, source)`."""
+        if self._figures is None:
+            self._figures = {
+                (as_of, metric): (value, source)
+                for as_of, metric, value, source in YearlyFigure.objects.filter(
+                    committee=self.committee
+                ).values_list("as_of", "metric", "value", "source")
+            }
+        return self._figures
 
+    def imported(self, day: datetime.date, metrics) -> dict[str, "Figure"]:
+        found = {m: self.figures.get((day, m), (None, None))[0] for m in metrics}
+        return {
+            metric: Figure(value, Source.IMPORTED if value is not None else None)
+            for metric, value in found.items()
+        }
 
-class Tree:
-    """A snapshot of the tree: parent by organization id."""
+    @property
+    def ledger(self) -> ledger_counts.OrganizationLedger:
+        if self._ledger is None:
+            self._ledger = ledger_counts.OrganizationLedger()
+        return self._ledger
 
-    def __init__(self, parent: dict[int, int | None], kind: dict[int, str]):
-        self.parent = parent
-        self.kind = kind
-        self.children = defaultdict(list)
-        for pk, parent_id in parent.items():
-            if parent_id is not None:
-                self.children[parent_id].append(pk)
+    def prefetch(self, days) -> None:
+        if not self.naive:
+            missing = set(days) - self._totals.keys()
+            self._totals.update(summaries.totals_on(self.committee.pk, missing))
 
-    def subtree(self, root_id: int) -> set[int]:
-        """`root_id` and everything under it (empty if it does not stand in this tree)."""
-        if root_id not in self.parent:
-            return set()
-        found, stack = set(), [root_id]
-        while stack:
-            node = stack.pop()
-            found.add(node)
-            stack.extend(self.children.get(node, ()))
-        return found
+    def totals(self, day: datetime.date) -> dict[str, int]:
+        if day not in self._totals:
+            self.prefetch([day])
+        return self._totals[day]
 
 
 def coverage_start(committee: PartyOrganization) -> datetime.date | None:
@@ -132,71 +130,23 @@ def coverage_start(committee: PartyOrganization) -> datetime.date | None:
     return max(dates, default=None)
 
 
-def _member_count(org_ids: set[int], day: datetime.date, statuses=ACTIVE) -> int:
-    return (
-        MemberEvent.objects.current_on(day)
-        .filter(organization_id__in=org_ids, status_after__in=statuses)
-        .count()
-    )
-
-
-def _union_stock(org_ids: set[int], day: datetime.date, kind: str) -> tuple[int, int]:
-    unions = MassOrganization.objects.existing_on(day).filter(
-        kind=kind, level=MassOrganization.Level.GRASSROOTS, party_committee_id__in=org_ids
-    )
-    latest = (
-        Headcount.objects.filter(organization=OuterRef("pk"), date__lte=day)
-        .order_by("-date")
-        .values("members")[:1]
-    )
-    totals = unions.annotate(latest_members=Subquery(latest)).aggregate(
-        count=Count("pk"), members=Sum("latest_members")
-    )
-    return totals["count"], totals["members"] or 0
-
-
-def _ledger_stock(committee_id: int, day: datetime.date, ledger: OrganizationLedger) -> dict:
-    tree = ledger.tree_on(day)
-    subtree = tree.subtree(committee_id)
-    kinds = [ledger.kind[pk] for pk in subtree if pk != committee_id]
-    direct = sum(1 for pk in tree.children.get(committee_id, ()))
-    trade = _union_stock(subtree, day, MassOrganization.Kind.TRADE_UNION)
-    youth = _union_stock(subtree, day, MassOrganization.Kind.YOUTH_UNION)
-    return {
-        Metric.PARTY_ORGANIZATIONS: direct,
-        Metric.GRASSROOTS_ORGANIZATIONS: sum(
-            k in PartyOrganization.GRASSROOTS_KINDS for k in kinds
-        ),
-        Metric.SUBORDINATE_CELLS: kinds.count(PartyOrganization.Kind.SUBORDINATE_CELL),
-        Metric.PARTY_MEMBERS: _member_count(subtree, day),
-        Metric.PROBATIONARY_MEMBERS: _member_count(subtree, day, (Status.PROBATIONARY,)),
-        Metric.TRADE_UNIONS: trade[0],
-        Metric.TRADE_UNION_MEMBERS: trade[1],
-        Metric.YOUTH_UNIONS: youth[0],
-        Metric.YOUTH_UNION_MEMBERS: youth[1],
-    }
-
-
-def _imported(committee: PartyOrganization, day: datetime.date, metrics) -> dict[str, Figure]:
-    found = dict(
-        YearlyFigure.objects.filter(committee=committee, as_of=day, metric__in=metrics).values_list(
-            "metric", "value"
-        )
-    )
-    return {
-        metric: Figure(found.get(metric), Source.IMPORTED if metric in found else None)
-        for metric in metrics
-    }
-
-
 def stock(
-    committee: PartyOrganization, day: datetime.date, *, ledger: OrganizationLedger | None = None
+    committee: PartyOrganization,
+    day: datetime.date,
+    *,
+    reader: Reader | None = None,
+    naive: bool = False,
 ) -> dict[str, Figure]:
     """Every stock metric of the committee's subtree on `day`."""
-    start = coverage_start(committee)
+    reader = reader or Reader(committee, naive=naive)
+    start = reader.coverage_start
     if start is not None and day < start:
-        return _imported(committee, day, STOCK_METRICS)
-    values = _ledger_stock(committee.pk, day, ledger or OrganizationLedger())
+        return reader.imported(day, STOCK_METRICS)
+    if reader.naive:
+        values = ledger_counts.ledger_stock(committee.pk, day, reader.ledger)
+    else:
+        totals = reader.totals(day)
+        values = {metric: totals[metric] for metric in STOCK_METRICS}
     return {metric: Figure(value, Source.LEDGER) for metric, value in values.items()}
 
 
@@ -210,75 +160,36 @@ class Flows:
     source: str | None
 
 
-def _segments(ledger: OrganizationLedger, committee_id: int, start, end):
-    """Split `(start, end]` at each move, with the committee's subtree in each piece."""
-    cuts = sorted({row[2] for row in ledger.moves_between(start, end)})
-    bounds = [start + ONE_DAY, *cuts, end + ONE_DAY]
-    pieces = []
-    for low, high in zip(bounds, bounds[1:], strict=False):
-        if low >= high:
-            continue
-        last_day = high - ONE_DAY
-        # Ended organizations stay in, so that their last events are counted.
-        subtree = ledger.tree_on(last_day, include_ended=True).subtree(committee_id)
-        pieces.append((low, last_day, subtree))
-    return pieces
+ORGANIZATION_FLOWS = (
+    "established",
+    "received",
+    "dissolved",
+    "transferred_out",
+    "moved_in",
+    "moved_out",
+)
+UNION_FLOWS = (
+    "trade_unions_established",
+    "trade_union_members_recruited",
+    "youth_unions_established",
+    "youth_union_members_recruited",
+)
 
 
-def _member_flows(ledger, committee_id, start, end) -> dict[str, int]:
-    counts = dict.fromkeys(MemberEvent.Kind.values, 0)
-    condition = Q()
-    for low, high, subtree in _segments(ledger, committee_id, start, end):
-        condition |= Q(date__range=(low, high), organization_id__in=subtree)
-    if condition:
-        rows = MemberEvent.objects.filter(condition).values("kind").annotate(n=Count("pk"))
-        counts.update({row["kind"]: row["n"] for row in rows})
-    # Members carried in or out of the subtree when an organization moved across its edge.
-    moved = 0
-    for org_id, _kind, date, parent_id, previous_id in ledger.moves_between(start, end):
-        before = ledger.tree_on(date - ONE_DAY)
-        after = ledger.tree_on(date)
-        was_in = previous_id in before.subtree(committee_id)
-        now_in = parent_id in after.subtree(committee_id)
-        if was_in != now_in:
-            carried = _member_count(before.subtree(org_id), date - ONE_DAY)
-            moved += carried if now_in else -carried
-    counts["moved_with_organizations"] = moved
-    return counts
+def _summary_flows(reader: Reader, start: datetime.date, end: datetime.date) -> dict:
+    reader.prefetch([start, end])
+    before, after = reader.totals(start), reader.totals(end)
 
+    def change(field):
+        return after[field] - before[field]
 
-def _organization_flows(committee_id, start, end) -> dict[str, int]:
-    events = OrganizationEvent.objects.filter(date__gt=start, date__lte=end)
-    direct = dict(events.filter(parent_id=committee_id).values_list("kind").annotate(n=Count("pk")))
+    members = {kind: change(f"members_{kind}") for kind in MemberEvent.Kind.values}
+    members["moved_with_organizations"] = change("members_moved")
     return {
-        "established": direct.get(OrganizationEvent.Kind.ESTABLISHED, 0),
-        "received": direct.get(OrganizationEvent.Kind.RECEIVED, 0),
-        "dissolved": direct.get(OrganizationEvent.Kind.DISSOLVED, 0),
-        "transferred_out": direct.get(OrganizationEvent.Kind.TRANSFERRED_OUT, 0),
-        "moved_in": direct.get(OrganizationEvent.Kind.MOVED, 0),
-        "moved_out": events.filter(
-            kind=OrganizationEvent.Kind.MOVED, previous_parent_id=committee_id
-        ).count(),
+        "organizations": {key: change(f"organizations_{key}") for key in ORGANIZATION_FLOWS},
+        "members": members,
+        "unions": {key: change(key) for key in UNION_FLOWS},
     }
-
-
-def _union_flows(ledger, committee_id, start, end) -> dict[str, int]:
-    subtree = ledger.tree_on(end, include_ended=True).subtree(committee_id)
-    result = {}
-    for kind in MassOrganization.Kind.values:
-        unions = MassOrganization.objects.filter(
-            kind=kind, level=MassOrganization.Level.GRASSROOTS, party_committee_id__in=subtree
-        )
-        result[f"{kind}s_established"] = unions.filter(
-            founded_on__gt=start, founded_on__lte=end
-        ).count()
-        result[f"{kind}_members_recruited"] = (
-            Headcount.objects.filter(
-                organization__in=unions, date__gt=start, date__lte=end
-            ).aggregate(n=Sum("recruited"))["n"]
-            or 0
-        )
-    return result
 
 
 def flows(
@@ -286,27 +197,26 @@ def flows(
     start: datetime.date,
     end: datetime.date,
     *,
-    ledger: OrganizationLedger | None = None,
+    reader: Reader | None = None,
+    naive: bool = False,
 ) -> Flows:
     """Movements of the committee's subtree after `start` up to and including `end`."""
-    covered_from = coverage_start(committee)
+    reader = reader or Reader(committee, naive=naive)
+    covered_from = reader.coverage_start
     if covered_from is not None and start < covered_from:
-        return _imported_flows(committee, start, end)
-    ledger = ledger or OrganizationLedger()
-    return Flows(
-        organizations=_organization_flows(committee.pk, start, end),
-        members=_member_flows(ledger, committee.pk, start, end),
-        unions=_union_flows(ledger, committee.pk, start, end),
-        source=Source.LEDGER,
-    )
+        return _imported_flows(reader, start, end)
+    if reader.naive:
+        found = ledger_counts.ledger_flows(committee.pk, start, end, reader.ledger)
+    else:
+        found = _summary_flows(reader, start, end)
+    return Flows(**found, source=Source.LEDGER)
 
 
-def _imported_flows(committee, start, end) -> Flows:
+def _imported_flows(reader: Reader, start, end) -> Flows:
     # Imported flow figures run from 1 January to their date, so only such a period matches.
     if start != datetime.date(end.year - 1, 12, 31):
         return Flows(None, None, None, None)
-    found = _imported(
-        committee,
+    found = reader.imported(
         end,
         (Metric.ORGANIZATIONS_ESTABLISHED, Metric.ORGANIZATIONS_RECEIVED, Metric.MEMBERS_ADMITTED),
     )
@@ -417,16 +327,23 @@ class Growth:
         return lines[0].value + moved == lines[-1].value
 
 
-def growth(committee: PartyOrganization, base_date: datetime.date, as_of: datetime.date) -> Growth:
+def growth(
+    committee: PartyOrganization,
+    base_date: datetime.date,
+    as_of: datetime.date,
+    *,
+    naive: bool = False,
+) -> Growth:
     """The growth of the committee's figures from `base_date` to `as_of` (DOMAIN.md)."""
-    ledger = OrganizationLedger()
-    base = stock(committee, base_date, ledger=ledger)
-    now = stock(committee, as_of, ledger=ledger)
+    reader = Reader(committee, naive=naive)
+    reader.prefetch([base_date, as_of])
+    base = stock(committee, base_date, reader=reader)
+    now = stock(committee, as_of, reader=reader)
     labels = dict(Metric.choices)
     rows = [
         GrowthRow(metric, str(labels[metric]), base_date, base[metric], as_of, now[metric])
         for metric in GROWTH_METRICS
     ]
     return Growth(
-        committee, base_date, as_of, rows, flows(committee, base_date, as_of, ledger=ledger)
+        committee, base_date, as_of, rows, flows(committee, base_date, as_of, reader=reader)
     )

@@ -50,8 +50,8 @@ class TargetRow:
         return self.target.kind
 
 
-def _flow(committee, metric, start, end, ledger) -> int | None:
-    flows = statistics.flows(committee, start, min(end, today()), ledger=ledger)
+def _flow(committee, metric, start, end, reader) -> int | None:
+    flows = statistics.flows(committee, start, min(end, today()), reader=reader)
     group, key = FLOW_OF[metric]
     values = getattr(flows, group)
     return None if values is None else values.get(key)
@@ -64,8 +64,7 @@ def _year_end(year: int) -> datetime.date:
 def target_rows(committee: PartyOrganization, targets, year: int | None = None) -> list[TargetRow]:
     """Rows for `targets` (already scoped); with `year`, those whose period covers it, and a
     term's actual is its running total up to the end of that year."""
-    ledger = statistics.OrganizationLedger()
-    rows = []
+    periods = []
     for target in targets.filter(committee=committee, metric__in=FLOW_OF).order_by(
         "start_year", "end_year", "metric", "kind"
     ):
@@ -77,11 +76,15 @@ def target_rows(committee: PartyOrganization, targets, year: int | None = None) 
             continue
         start = _year_end(target.start_year - 1 if yearly else target.start_year)
         end = _year_end(year if year is not None and not yearly else target.end_year)
-        actual = _flow(committee, target.metric, start, end, ledger)
-        previous = None
-        if yearly:
-            previous = _flow(
-                committee, target.metric, _year_end(target.start_year - 2), start, ledger
-            )
-        rows.append(TargetRow(target, start, end, actual, previous))
+        previous = _year_end(target.start_year - 2) if yearly else None
+        periods.append((target, start, end, previous))
+    # Every day the rows need, read at once.
+    reader = statistics.Reader(committee)
+    days = {min(day, today()) for _t, *bounds in periods for day in bounds if day is not None}
+    reader.prefetch(days)
+    rows = []
+    for target, start, end, previous in periods:
+        actual = _flow(committee, target.metric, start, end, reader)
+        before = _flow(committee, target.metric, previous, start, reader) if previous else None
+        rows.append(TargetRow(target, start, end, actual, before))
     return rows

@@ -45,7 +45,9 @@ class CommitteeMixin:
         profile = getattr(self.request.user, "profile", None)
         committees = self.scoped_committees()
         if profile is not None:
-            return committees.filter(pk=profile.committee_id).first()
+            # The profile's committee is the root of the user's scope (loaded with the user).
+            committee = profile.committee
+            return committee if committee.is_committee else None
         return committees.filter(kind=PartyOrganization.Kind.ZONE_COMMITTEE).first()
 
     def committee_from(self, code):
@@ -67,12 +69,12 @@ class HomeView(CommitteeMixin, TemplateView):
         if committee is None:
             return context
         day, founded = today(), committee.records_begin_on()
-        ledger = statistics.OrganizationLedger()
-        now = statistics.stock(committee, day, ledger=ledger)
-        base = statistics.stock(committee, founded, ledger=ledger) if founded else None
-        admitted = statistics.flows(
-            committee, datetime.date(day.year - 1, 12, 31), day, ledger=ledger
-        ).members
+        reader = statistics.Reader(committee)
+        year_start = datetime.date(day.year - 1, 12, 31)
+        reader.prefetch([day, year_start] + ([founded] if founded else []))
+        now = statistics.stock(committee, day, reader=reader)
+        base = statistics.stock(committee, founded, reader=reader) if founded else None
+        admitted = statistics.flows(committee, year_start, day, reader=reader).members
         admitted = admitted.get("admitted") if admitted else None
         target = (
             Target.objects.for_user(self.request.user)
@@ -201,7 +203,9 @@ class YearsView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView)
         self.committee = committee
         self.rows = []
         if committee is not None:
-            self.rows = years.year_rows(committee, years.first_year(committee), today().year)
+            reader = statistics.Reader(committee)
+            first = years.first_year(committee, reader)
+            self.rows = years.year_rows(committee, first, today().year, reader=reader)
         return super().get(request, *args, **kwargs)
 
     def get_table_class(self):

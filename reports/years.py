@@ -35,15 +35,16 @@ def year_end(year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
-def ledger_figures(committee, as_of, ledger) -> dict[str, statistics.Figure]:
+def ledger_figures(committee, as_of, reader=None) -> dict[str, statistics.Figure]:
     """Stocks on `as_of` and flows from 1 January of its year, from the ledger (or imports
     where the ledger does not cover them, per reports.statistics)."""
+    reader = reader or statistics.Reader(committee)
     figures = {
         m: f
-        for m, f in statistics.stock(committee, as_of, ledger=ledger).items()
+        for m, f in statistics.stock(committee, as_of, reader=reader).items()
         if m in YEAR_STOCKS
     }
-    flows = statistics.flows(committee, year_end(as_of.year - 1), as_of, ledger=ledger)
+    flows = statistics.flows(committee, year_end(as_of.year - 1), as_of, reader=reader)
     for metric, (group, key) in YEAR_FLOWS.items():
         values = getattr(flows, group)
         value = None if values is None else values.get(key)
@@ -58,28 +59,38 @@ class YearRow:
     figures: dict  # metric -> Figure
 
 
-def year_rows(committee: PartyOrganization, first_year: int, last_year: int) -> list[YearRow]:
-    """One row per year: values on 31 December (today for the current year)."""
-    closed = {}
-    for figure in YearlyFigure.objects.filter(committee=committee, source=CLOSED):
-        closed[(figure.as_of, figure.metric)] = figure.value
-    ledger = statistics.OrganizationLedger()
+def year_rows(
+    committee: PartyOrganization,
+    first_year: int,
+    last_year: int,
+    *,
+    reader: statistics.Reader | None = None,
+    also: tuple = (),
+) -> list[YearRow]:
+    """One row per year: values on 31 December (today for the current year). The summary
+    rows of all these days (and of the days in `also`) are read at once."""
+    reader = reader or statistics.Reader(committee)
+    closed = {
+        key: value for key, (value, source) in reader.figures.items() if source == CLOSED
+    }
+    days = [min(year_end(year), today()) for year in range(first_year, last_year + 1)]
+    reader.prefetch(days + [year_end(day.year - 1) for day in days] + list(also))
     rows = []
-    for year in range(first_year, last_year + 1):
-        as_of = min(year_end(year), today())
+    for as_of in days:
+        year = as_of.year
         if all((as_of, m) in closed for m in YEAR_METRICS):
             figures = {m: statistics.Figure(closed[(as_of, m)], CLOSED) for m in YEAR_METRICS}
         else:
-            figures = ledger_figures(committee, as_of, ledger)
+            figures = ledger_figures(committee, as_of, reader)
         rows.append(YearRow(year, as_of, figures))
     return rows
 
 
-def first_year(committee: PartyOrganization) -> int:
+def first_year(committee: PartyOrganization, reader: statistics.Reader | None = None) -> int:
     """The year the committee's records begin, or its earliest imported figure."""
+    reader = reader or statistics.Reader(committee)
     candidates = [committee.records_begin_on()]
-    earliest = YearlyFigure.objects.filter(committee=committee).order_by("as_of").first()
-    candidates.append(earliest.as_of if earliest else None)
+    candidates.append(min((as_of for as_of, _metric in reader.figures), default=None))
     known = [day for day in candidates if day is not None]
     return min(known).year if known else today().year
 
@@ -93,7 +104,7 @@ def year_close(*, committee: PartyOrganization, year: int) -> list[YearlyFigure]
 
     if year_end(year) >= today():
         raise ValidationError(_("Only a year that has ended can be closed."), code="open_year")
-    figures = ledger_figures(committee, year_end(year), statistics.OrganizationLedger())
+    figures = ledger_figures(committee, year_end(year))
     stored = []
     for metric, figure in figures.items():
         if figure.value is None or figure.source == statistics.Source.IMPORTED:
@@ -129,8 +140,7 @@ class Reconciliation:
 
 def reconciliations(figures) -> list[Reconciliation]:
     """For each imported figure (already scoped) whose date the ledger covers."""
-    ledger = statistics.OrganizationLedger()
-    cache = {}
+    readers, cache = {}, {}
     rows = []
     for figure in (
         figures.filter(source=YearlyFigure.Source.IMPORTED)
@@ -139,7 +149,8 @@ def reconciliations(figures) -> list[Reconciliation]:
     ):
         key = (figure.committee_id, figure.as_of)
         if key not in cache:
-            cache[key] = ledger_figures(figure.committee, figure.as_of, ledger)
+            reader = readers.setdefault(figure.committee_id, statistics.Reader(figure.committee))
+            cache[key] = ledger_figures(figure.committee, figure.as_of, reader)
         computed = cache[key].get(figure.metric)
         if computed is None or computed.source != statistics.Source.LEDGER:
             continue

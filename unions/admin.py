@@ -1,16 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import LedgerReadOnlyAdmin
 from unions.models import Headcount, MassOrganization
 
 
-class HeadcountInline(admin.TabularInline):
+class HeadcountInline(LedgerReadOnlyAdmin, admin.TabularInline):
     model = Headcount
     extra = 0
 
 
 @admin.register(MassOrganization)
-class MassOrganizationAdmin(SimpleHistoryAdmin):
+class MassOrganizationAdmin(LedgerReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "level", "party_committee", "founded_on", "dissolved_on"]
     list_filter = ["kind", "level"]
     search_fields = ["name"]
@@ -20,7 +21,7 @@ class MassOrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Headcount)
-class HeadcountAdmin(SimpleHistoryAdmin):
+class HeadcountAdmin(LedgerReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["organization", "date", "members", "recruited"]
     search_fields = ["organization__name"]
     list_select_related = ["organization"]

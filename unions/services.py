@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from config.dates import validate_not_future
 from config.errors import field_error
 from organizations.models import Enterprise, PartyOrganization, Zone
+from reports import summaries
 from unions.models import Headcount, MassOrganization
 
 
@@ -43,15 +44,18 @@ def mass_organization_found(
             _("%(name)s has been dissolved or transferred out.") % {"name": party_committee.name},
             "committee_inactive",
         )
-    return MassOrganization.objects.create(
-        kind=kind,
-        level=level,
-        name=name.strip(),
-        party_committee=party_committee,
-        founded_on=founded_on,
-        enterprise=enterprise,
-        zone=zone or (enterprise.zone if enterprise else None),
-    )
+    with summaries.track(enterprises=[enterprise.pk] if enterprise else ()) as tracker:
+        union = MassOrganization.objects.create(
+            kind=kind,
+            level=level,
+            name=name.strip(),
+            party_committee=party_committee,
+            founded_on=founded_on,
+            enterprise=enterprise,
+            zone=zone or (enterprise.zone if enterprise else None),
+        )
+        tracker.add(unions=[union.pk])
+    return union
 
 
 @transaction.atomic
@@ -68,8 +72,10 @@ def mass_organization_dissolve(*, organization: MassOrganization, date: datetime
             _("The date must come after the founding and the last head count."),
             "date_order",
         )
-    organization.dissolved_on = date
-    organization.save(update_fields=["dissolved_on"])
+    enterprises = [organization.enterprise_id] if organization.enterprise_id else ()
+    with summaries.track(unions=[organization.pk], enterprises=enterprises):
+        organization.dissolved_on = date
+        organization.save(update_fields=["dissolved_on"])
 
 
 @transaction.atomic
@@ -94,6 +100,7 @@ def headcount_record(
         errors["date"] = _("This organization already has a head count on this date.")
     if errors:
         raise ValidationError(errors, code="invalid_headcount")
-    return Headcount.objects.create(
-        organization=organization, date=date, members=members, recruited=recruited
-    )
+    with summaries.track(unions=[organization.pk]):
+        return Headcount.objects.create(
+            organization=organization, date=date, members=members, recruited=recruited
+        )

@@ -80,6 +80,17 @@ def _insert(cursor, table: str, columns: list[str], rows) -> None:
     )
 
 
+def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    """Insert `rows` (values in the order of `columns`) into `model`'s table."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy(cursor, model._meta.db_table, columns, [_copy_line(row) for row in rows])
+        else:
+            _insert(cursor, model._meta.db_table, columns, rows)
+
+
 def insert_with_history(model, columns: list[str], rows: list[tuple], history: tuple) -> None:
     """Insert `rows` into `model`'s table and, with the same values plus `history` (date,
     reason, type, user), into its simple-history table.

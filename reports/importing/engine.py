@@ -173,6 +173,9 @@ class ImportFormat:
         """Write the new and changed rows of a chunk (inside the run's transaction)."""
         raise NotImplementedError
 
+    def finish(self) -> None:
+        """After the last chunk of an import that will be kept, in its transaction."""
+
     # Shared helpers -------------------------------------------------------------------------
 
     def cell(self, row: Row, cells: dict, key: str, parser: Callable, **kwargs):
@@ -331,6 +334,8 @@ class Run:
             self._chunk(chunk, summary, sheet)
         if summary.rows == 0 and not summary.file_errors:
             summary.file_error(_("The file has a header but no rows."))
+        if self.commit and summary.ok:
+            self.format.finish()
 
     def _chunk(self, rows: list[Row], summary: Summary, sheet) -> None:
         valid = [row for row in rows if not row.errors]

@@ -13,11 +13,20 @@ def ledger_models():
     """The tables an import may write: the ledgers, figures, targets and their histories."""
     from members.models import Member, MemberEvent
     from organizations.models import OrganizationEvent, PartyOrganization
-    from reports.models import Target, YearlyFigure
+    from reports.models import Summary, Target, YearlyFigure
 
-    for model in (PartyOrganization, OrganizationEvent, YearlyFigure, Target, Member, MemberEvent):
+    for model in (
+        PartyOrganization,
+        OrganizationEvent,
+        YearlyFigure,
+        Target,
+        Member,
+        MemberEvent,
+        Summary,
+    ):
         yield model
-        yield model.history.model
+        if hasattr(model, "history"):
+            yield model.history.model
 
 
 def snapshot() -> dict[str, tuple[int, str]]:

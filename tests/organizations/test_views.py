@@ -161,7 +161,7 @@ def test_organization_list_query_count_is_pinned(login, django_assert_num_querie
     client = login("canbo")
     client.get(LIST)  # warm the session
     # session, user, profile, committee (scope), one page of organizations with their counts
-    with django_assert_num_queries(5) as captured:
+    with django_assert_num_queries(3) as captured:
         response = client.get(LIST, query)
     assert response.status_code == 200 and records(response)
     sql = [q["sql"].upper() for q in captured.captured_queries]
@@ -583,7 +583,7 @@ def test_enterprise_list_is_scoped(login):
 def test_enterprise_list_query_count_is_pinned(login, django_assert_num_queries):
     client = login("canbo")
     client.get(ENTERPRISES)
-    with django_assert_num_queries(5) as captured:
+    with django_assert_num_queries(3) as captured:
         response = client.get(ENTERPRISES, {"has_party_organization": "true", "page": 2})
     assert records(response)
     assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)

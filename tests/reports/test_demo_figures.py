@@ -96,9 +96,9 @@ def test_decomposition_balances(hanoi):
 
 
 def test_direct_organization_count_never_falls(hanoi):
-    ledger = statistics.OrganizationLedger()
+    reader = statistics.Reader(hanoi)
     counts = [
-        statistics.stock(hanoi, D(year, 12, 31), ledger=ledger)[Metric.PARTY_ORGANIZATIONS].value
+        statistics.stock(hanoi, D(year, 12, 31), reader=reader)[Metric.PARTY_ORGANIZATIONS].value
         for year in range(2012, 2022)
     ]
     assert counts == sorted(counts)

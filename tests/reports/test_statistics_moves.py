@@ -12,7 +12,7 @@ from members import services as member_services
 from members.models import Member
 from organizations import services as org_services
 from organizations.models import PartyOrganization
-from reports import statistics
+from reports import ledger, statistics
 from reports.models import Metric
 from tests.factories import D, admitted, cell, zone_committee
 
@@ -66,8 +66,8 @@ def test_stock_uses_the_old_tree_the_day_before_the_move_and_the_new_one_on_it(t
     assert b_on[Metric.PARTY_MEMBERS] == 5
     # The city committee above both sees no change at all.
     city = PartyOrganization.objects.get(code="TU-HN")
-    tree_before = statistics.OrganizationLedger().tree_on(MOVED - ONE_DAY)
-    tree_on = statistics.OrganizationLedger().tree_on(MOVED)
+    tree_before = ledger.OrganizationLedger().tree_on(MOVED - ONE_DAY)
+    tree_on = ledger.OrganizationLedger().tree_on(MOVED)
     assert tree_before.subtree(city.pk) == tree_on.subtree(city.pk)
 
 

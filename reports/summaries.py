@@ -1,0 +1,718 @@
+"""Summary rows: each committee's figures cumulated day by day, kept in step with the ledger.
+
+Why: counting members on every request takes seconds at national scale (5.5 million
+members). A `Summary` row holds, for a committee and a date, every figure of its subtree
+cumulated up to that date; a report reads a handful of rows whatever the size (see
+`reports.models.Summary`).
+
+How the rows follow from the ledger:
+- Every ledger record (a member's events, an organization's events, a union with its head
+  counts, an enterprise) makes *contributions* `(organization, date, field, reach) -> amount`
+  at the organization where it happened. The reach says which nodes of the tree it counts for
+  on that date: the organization and its ancestors (SUBTREE), its ancestors only (ANCESTORS,
+  e.g. "grassroots organizations under the committee"), its parent only (PARENT, "party
+  organizations directly under") or itself only (SELF).
+- A stock contribution lasts: when a move later changes the organization's ancestors, it
+  leaves the nodes it no longer reaches and joins the new ones on the move's date (members
+  carried that way also count in the `members_moved` flow). A flow contribution counts once,
+  on its date. This is exactly how `reports.ledger` reads the tree as it stood on each date.
+- Only committees (`PartyOrganization.COMMITTEE_KINDS`) get rows; a cell's figures are small
+  and read from the ledger.
+
+Writers wrap a change in `track(...)`: the contributions of the records it touches are taken
+before and after, and the difference is added to the rows, in the same transaction.
+`rebuild()` recomputes every row from the ledger (`manage.py rebuild_summaries`).
+"""
+
+import contextlib
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+
+from members.models import ACTIVE_STATUSES, MemberEvent, Status
+from organizations.models import Enterprise, OrganizationEvent, PartyOrganization
+from reports.importing.bulk import insert_rows
+from reports.models import SUMMARY_FIELDS, SUMMARY_STOCKS, Summary
+from unions.models import Headcount, MassOrganization
+
+SUBTREE, ANCESTORS, PARENT, SELF = "subtree", "ancestors", "parent", "self"
+# Records outside the dated ledger (an organization without events, an enterprise) count from
+# the start of the records.
+ALWAYS = datetime.date(1900, 1, 1)
+STOCKS = frozenset(SUMMARY_STOCKS)
+COMMITTEES = frozenset(PartyOrganization.COMMITTEE_KINDS)
+ZERO = dict.fromkeys(SUMMARY_FIELDS, 0)
+# Any 64-bit number of our own: the key of the advisory lock that serializes summary writes.
+LOCK_KEY = 7_205_759_403_792_793
+
+Contributions = Counter  # (organization_id, date, field, reach) -> amount
+Deltas = dict  # (committee_id, date) -> Counter(field -> amount)
+
+
+# --- Contributions of ledger records -------------------------------------------------------
+
+
+def _event(found: Contributions, org, date, kind, status, n=1) -> None:
+    found[(org, date, f"members_{kind}", SUBTREE)] += n
+    if status in ACTIVE_STATUSES:
+        found[(org, date, "party_members", SUBTREE)] += n
+    if status == Status.PROBATIONARY:
+        found[(org, date, "probationary_members", SUBTREE)] += n
+
+
+def _ended(found: Contributions, org, ended_on, status, n=1) -> None:
+    """An event stops counting on the day the member's next event ends it."""
+    if status in ACTIVE_STATUSES:
+        found[(org, ended_on, "party_members", SUBTREE)] -= n
+    if status == Status.PROBATIONARY:
+        found[(org, ended_on, "probationary_members", SUBTREE)] -= n
+
+
+def event_contributions(events) -> Contributions:
+    """What member events given as `(organization_id, date, kind, status_after, ended_on)`
+    contribute (an import's new events, before they are read back)."""
+    found = Counter()
+    for org, date, kind, status, ended_on in events:
+        _event(found, org, date, kind, status)
+        if ended_on is not None:
+            _ended(found, org, ended_on, status)
+    return found
+
+
+def apply_events(*, new=(), ended=()) -> None:
+    """Add member events `(organization_id, date, kind, status_after, ended_on)` and the end
+    `(organization_id, ended_on, status_after)` of events they closed to the summary rows."""
+    found = event_contributions(new)
+    for org, ended_on, status in ended:
+        _ended(found, org, ended_on, status)
+    apply(rollup(found))
+
+
+def member_contributions(events) -> Contributions:
+    """What a queryset of `MemberEvent` rows contributes (grouped in the database)."""
+    found = Counter()
+    grouped = (
+        events.order_by()
+        .values("organization_id", "date", "kind", "status_after")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "date", "kind", "status_after", "n")
+    )
+    for org, date, kind, status, n in grouped:
+        _event(found, org, date, kind, status, n)
+    ended = (
+        events.order_by()
+        .filter(ended_on__isnull=False, status_after__in=ACTIVE_STATUSES)
+        .values("organization_id", "ended_on", "status_after")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "ended_on", "status_after", "n")
+    )
+    for org, ended_on, status, n in ended:
+        _ended(found, org, ended_on, status, n)
+    return found
+
+
+def _existence_fields(kind: str, ownership: str | None) -> list[tuple[str, str]]:
+    fields = [("party_organizations", PARENT)]
+    if kind in PartyOrganization.GRASSROOTS_KINDS:
+        fields.append(("grassroots_organizations", ANCESTORS))
+        fields.append((f"grassroots_{ownership or 'no_enterprise'}", SUBTREE))
+    if kind == PartyOrganization.Kind.SUBORDINATE_CELL:
+        fields.append(("subordinate_cells", ANCESTORS))
+    return fields
+
+
+def organization_contributions(organizations) -> Contributions:
+    """What a queryset of organizations contributes through their events."""
+    found = Counter()
+    info = {
+        pk: (kind, ownership)
+        for pk, kind, ownership in organizations.order_by().values_list(
+            "pk", "kind", "enterprise__ownership"
+        )
+    }
+    events = (
+        OrganizationEvent.objects.filter(organization__in=organizations.order_by().values("pk"))
+        .order_by()
+        .values_list("organization_id", "kind", "date", "previous_parent_id")
+    )
+    with_events = set()
+    for org, kind, date, previous in events:
+        with_events.add(org)
+        sign = (
+            1
+            if kind in OrganizationEvent.STARTING_KINDS
+            else -1
+            if kind in OrganizationEvent.ENDING_KINDS
+            else 0
+        )
+        if sign:
+            for field, reach in _existence_fields(*info[org]):
+                found[(org, date, field, reach)] += sign
+            found[(org, date, f"organizations_{kind}", PARENT)] += 1
+        if kind == OrganizationEvent.Kind.MOVED:
+            found[(org, date, "organizations_moved_in", PARENT)] += 1
+            found[(previous, date, "organizations_moved_out", SELF)] += 1
+    # Outside the ledger (no event at all): it stands where it is now, from the start.
+    for org in info.keys() - with_events:
+        for field, reach in _existence_fields(*info[org]):
+            found[(org, ALWAYS, field, reach)] += 1
+    return found
+
+
+def _existence(organization_ids) -> dict[int, list[tuple]]:
+    """Each organization's spans of existence `(from, until or None)` per its events; one
+    without events exists throughout."""
+    steps = defaultdict(list)
+    for org, kind, date in (
+        OrganizationEvent.objects.filter(organization_id__in=list(organization_ids))
+        .order_by("date", "pk")
+        .values_list("organization_id", "kind", "date")
+    ):
+        if kind in OrganizationEvent.STARTING_KINDS:
+            steps[org].append([date, None])
+        elif kind in OrganizationEvent.ENDING_KINDS and steps[org]:
+            steps[org][-1][1] = date
+    return {
+        org: [tuple(span) for span in steps[org]] or [(ALWAYS, None)] for org in organization_ids
+    }
+
+
+def union_contributions(unions) -> Contributions:
+    """What a queryset of mass organizations contributes: grassroots unions only, with their
+    latest head count on each day, while both the union and its Party organization exist.
+
+    A union older than its Party organization (many are) joins the subtree when that
+    organization is established: its founding and recruitment count from that day, as in
+    `reports.ledger`."""
+    found = Counter()
+    unions = list(
+        unions.filter(level=MassOrganization.Level.GRASSROOTS)
+        .order_by()
+        .values_list("pk", "kind", "party_committee_id", "founded_on", "dissolved_on")
+    )
+    counts = defaultdict(list)
+    for union, date, members, recruited in (
+        Headcount.objects.filter(organization_id__in=[u[0] for u in unions])
+        .order_by("organization_id", "date")
+        .values_list("organization_id", "date", "members", "recruited")
+    ):
+        counts[union].append((date, members, recruited))
+    spans = _existence({u[2] for u in unions})
+    for pk, kind, org, founded, dissolved in unions:
+        joined = max(founded, spans[org][0][0])
+        found[(org, joined, f"{kind}s_established", SUBTREE)] += 1
+        for date, _members, recruited in counts[pk]:
+            if recruited:
+                found[(org, max(date, joined), f"{kind}_members_recruited", SUBTREE)] += recruited
+        for start, until in spans[org]:
+            begin = max(founded, start)
+            end = min(day for day in (dissolved, until) if day) if (dissolved or until) else None
+            if end is not None and begin >= end:
+                continue
+            found[(org, begin, f"{kind}s", SUBTREE)] += 1
+            if end is not None:
+                found[(org, end, f"{kind}s", SUBTREE)] -= 1
+            counted = 0
+            for date, members, _recruited in counts[pk]:
+                effective = max(date, begin)
+                if end is not None and effective >= end:
+                    break
+                found[(org, effective, f"{kind}_members", SUBTREE)] += members - counted
+                counted = members
+            if end is not None and counted:
+                found[(org, end, f"{kind}_members", SUBTREE)] -= counted
+    return found
+
+
+def _coverage_steps(intervals: list[tuple[datetime.date, int]]) -> list[tuple[datetime.date, int]]:
+    """+1 when the running count of `(date, ±1)` steps rises from zero, -1 when it falls back."""
+    by_day = Counter()
+    for day, step in intervals:
+        by_day[day] += step
+    steps, running = [], 0
+    for day in sorted(by_day):
+        before, running = running, running + by_day[day]
+        if before <= 0 < running:
+            steps.append((day, 1))
+        elif running <= 0 < before:
+            steps.append((day, -1))
+    return steps
+
+
+def enterprise_contributions(enterprises) -> Contributions:
+    """Enterprises registered by a committee, and whether a Party organization, a trade union
+    and a youth union cover them on each day."""
+    found = Counter()
+    committee = dict(
+        enterprises.filter(committee__isnull=False).order_by().values_list("pk", "committee_id")
+    )
+    if not committee:
+        return found
+    party = defaultdict(list)
+    organizations = PartyOrganization.objects.filter(enterprise_id__in=list(committee))
+    with_events = set()
+    for enterprise, org, kind, date in (
+        OrganizationEvent.objects.filter(organization__in=organizations.values("pk"))
+        .order_by()
+        .values_list("organization__enterprise_id", "organization_id", "kind", "date")
+    ):
+        with_events.add(org)
+        if kind in OrganizationEvent.STARTING_KINDS:
+            party[enterprise].append((date, 1))
+        elif kind in OrganizationEvent.ENDING_KINDS:
+            party[enterprise].append((date, -1))
+    for org, enterprise in organizations.order_by().values_list("pk", "enterprise_id"):
+        if org not in with_events:
+            party[enterprise].append((ALWAYS, 1))
+    unions = defaultdict(list)
+    for enterprise, kind, founded, dissolved in (
+        MassOrganization.objects.filter(enterprise_id__in=list(committee))
+        .order_by()
+        .values_list("enterprise_id", "kind", "founded_on", "dissolved_on")
+    ):
+        unions[(enterprise, kind)].append((founded, 1))
+        if dissolved:
+            unions[(enterprise, kind)].append((dissolved, -1))
+    for enterprise, org in committee.items():
+        found[(org, ALWAYS, "enterprises", SUBTREE)] += 1
+        covers = [
+            ("enterprises_with_party", party[enterprise]),
+            ("enterprises_with_trade_union", unions[(enterprise, "trade_union")]),
+            ("enterprises_with_youth_union", unions[(enterprise, "youth_union")]),
+        ]
+        for field, intervals in covers:
+            for day, step in _coverage_steps(intervals):
+                found[(org, day, field, SUBTREE)] += step
+    return found
+
+
+# --- The tree over time, and rolling contributions up it ------------------------------------
+
+
+class TreeHistory:
+    """Each organization's parent over time: its current parent, except where moves changed
+    it. Loaded lazily for the organizations asked about and their ancestors."""
+
+    def __init__(self):
+        self.parent: dict[int, int | None] = {}
+        self.kind: dict[int, str] = {}
+        self.moves = defaultdict(list)  # organization -> [(date, new parent, previous parent)]
+        for org, date, parent, previous in (
+            OrganizationEvent.objects.filter(kind=OrganizationEvent.Kind.MOVED)
+            .order_by("date", "pk")
+            .values_list("organization_id", "date", "parent_id", "previous_parent_id")
+        ):
+            self.moves[org].append((date, parent, previous))
+        self._segments = {}
+        self._reached = {}
+
+    def load(self, pks: Iterable[int] | None = None) -> None:
+        """Load these organizations and everything above them now or before a move (all
+        organizations when `pks` is None)."""
+        if pks is None:
+            rows = PartyOrganization.objects.values_list("pk", "parent_id", "kind")
+            self._remember(rows)
+            return
+        wanted = {pk for pk in pks if pk is not None} - self.parent.keys()
+        while wanted:
+            rows = list(
+                PartyOrganization.objects.filter(pk__in=list(wanted)).values_list(
+                    "pk", "parent_id", "kind", "path"
+                )
+            )
+            self._remember(row[:3] for row in rows)
+            above = set()
+            for pk, parent, _kind, path in rows:
+                above.update(int(part) for part in path.strip("/").split("/") if part)
+                above.add(parent)
+                above.update(previous for _date, _new, previous in self.moves.get(pk, ()))
+            wanted = {pk for pk in above if pk is not None} - self.parent.keys()
+
+    def _remember(self, rows) -> None:
+        for pk, parent, kind in rows:
+            self.parent[pk] = parent
+            self.kind[pk] = kind
+
+    def parent_on(self, pk: int, day: datetime.date) -> int | None:
+        moves = self.moves.get(pk)
+        if not moves:
+            return self.parent[pk]
+        parent = moves[0][2]  # where it stood before its first move
+        for date, new_parent, _previous in moves:
+            if date > day:
+                break
+            parent = new_parent
+        return parent
+
+    def chain_on(self, pk: int, day: datetime.date) -> tuple[int, ...]:
+        """The organization and its ancestors on `day`, nearest first."""
+        chain = []
+        while pk is not None:
+            chain.append(pk)
+            pk = self.parent_on(pk, day)
+        return tuple(chain)
+
+    def _change_days(self, pk: int, seen: frozenset = frozenset()) -> set[datetime.date]:
+        if pk is None or pk in seen:
+            return set()
+        moves = self.moves.get(pk, ())
+        days = {date for date, _new, _previous in moves}
+        parents = {self.parent[pk]} | {p for _d, new, prev in moves for p in (new, prev)}
+        for parent in parents:
+            days |= self._change_days(parent, seen | {pk})
+        return days
+
+    def segments(self, pk: int) -> list[tuple[datetime.date, tuple[int, ...]]]:
+        """`(from_day, chain)` pieces: the chain of ancestors from each day a move changed it."""
+        if pk not in self._segments:
+            pieces = [(ALWAYS, self.chain_on(pk, ALWAYS))]
+            for day in sorted(self._change_days(pk)):
+                chain = self.chain_on(pk, day)
+                if chain != pieces[-1][1]:
+                    pieces.append((day, chain))
+            self._segments[pk] = pieces
+        return self._segments[pk]
+
+    def reached(self, chain: tuple[int, ...], reach: str) -> frozenset[int]:
+        """The committees a contribution of this reach counts for, given the chain."""
+        key = (chain, reach)
+        if key not in self._reached:
+            self._reached[key] = self._reach(chain, reach)
+        return self._reached[key]
+
+    def _reach(self, chain: tuple[int, ...], reach: str) -> frozenset[int]:
+        nodes = {
+            SUBTREE: chain,
+            ANCESTORS: chain[1:],
+            PARENT: chain[1:2],
+            SELF: chain[:1],
+        }[reach]
+        return frozenset(node for node in nodes if self.kind.get(node) in COMMITTEES)
+
+
+def rollup(contributions: Contributions, tree: TreeHistory | None = None) -> Deltas:
+    """The change each contribution makes to the committees' rows, by committee and date."""
+    tree = tree or TreeHistory()
+    tree.load({org for org, *_rest in contributions})
+    deltas = defaultdict(Counter)
+    for (org, day, field, reach), amount in contributions.items():
+        if not amount:
+            continue
+        pieces = tree.segments(org)
+        index = max(i for i, (start, _chain) in enumerate(pieces) if start <= day)
+        nodes = tree.reached(pieces[index][1], reach)
+        for node in nodes:
+            deltas[(node, day)][field] += amount
+        if field not in STOCKS:
+            continue
+        # A stock follows its organization when a later move changes the ancestors.
+        for start, chain in pieces[index + 1 :]:
+            now = tree.reached(chain, reach)
+            for node, sign in [(n, -1) for n in nodes - now] + [(n, 1) for n in now - nodes]:
+                deltas[(node, start)][field] += sign * amount
+                if field == "party_members":
+                    deltas[(node, start)]["members_moved"] += sign * amount
+            nodes = now
+    return deltas
+
+
+def subtract(after: Deltas, before: Deltas) -> Deltas:
+    result = defaultdict(Counter)
+    for key, values in after.items():
+        result[key].update(values)
+    for key, values in before.items():
+        result[key].subtract(values)
+    return {key: values for key, values in result.items() if any(values.values())}
+
+
+# --- Writing the rows ----------------------------------------------------------------------
+
+
+def _lock() -> None:
+    """One writer of summary rows at a time, until the transaction ends: every change also
+    changes the rows of the committees above it, up to the national level."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def _row_values(row: tuple) -> dict[str, int]:
+    return dict(zip(SUMMARY_FIELDS, row, strict=True))
+
+
+# Up to this many days of change, a committee's rows are updated in place, one UPDATE per
+# day; beyond it (an import, years back) its rows from the first day on are rewritten at once.
+STEP_LIMIT = 16
+
+
+@transaction.atomic
+def apply(deltas: Deltas) -> None:
+    """Add `deltas` to the committees' rows: each day's change counts on that day's row and
+    every later one; a day without a row gets one, carrying the day before's values."""
+    by_node = defaultdict(dict)
+    for (node, day), values in deltas.items():
+        if any(values.values()):
+            by_node[node][day] = values
+    if not by_node:
+        return
+    _lock()
+    many = sorted(node for node, days in by_node.items() if len(days) > STEP_LIMIT)
+    for start in range(0, len(many), 100):
+        _rewrite({node: by_node[node] for node in many[start : start + 100]})
+    few = {node: days for node, days in by_node.items() if len(days) <= STEP_LIMIT}
+    for start in range(0, len(few), 200):
+        _step(dict(list(few.items())[start : start + 200]))
+
+
+def _step(by_node: dict[int, dict]) -> None:
+    """Update the rows in place: a row for each day of change that has none (a copy of the
+    row before it), then each stretch of rows between two days of change gets the change so
+    far. Committees with the same stretch and change (a new event's ancestors, typically)
+    share one UPDATE."""
+    days = {day for node_days in by_node.values() for day in node_days}
+    stored = set(
+        Summary.objects.filter(organization_id__in=list(by_node), date__in=days).values_list(
+            "organization_id", "date"
+        )
+    )
+    missing = [
+        (node, day)
+        for node, node_days in by_node.items()
+        for day in node_days
+        if (node, day) not in stored
+    ]
+    if missing:
+        earlier_rows = defaultdict(list)
+        # A few subqueries per statement: SQLite limits the depth of an expression.
+        for start in range(0, len(missing), 100):
+            condition = Q()
+            for node, day in missing[start : start + 100]:
+                earlier = Summary.objects.filter(organization_id=node, date__lt=day)
+                condition |= Q(pk=Subquery(earlier.order_by("-date").values("pk")[:1]))
+            for node, day, *values in Summary.objects.filter(condition).values_list(
+                "organization_id", "date", *SUMMARY_FIELDS
+            ):
+                earlier_rows[node].append((day, values))
+        new = []
+        for node, day in missing:
+            before = [row for row in earlier_rows[node] if row[0] < day]
+            values = max(before, key=lambda row: row[0])[1] if before else list(ZERO.values())
+            new.append((node, day, *values))
+        _insert(new)
+    updates = defaultdict(list)
+    for node, node_days in by_node.items():
+        ordered = sorted(node_days)
+        running = Counter()
+        for index, day in enumerate(ordered):
+            running.update(node_days[day])
+            change = tuple(sorted((f, amount) for f, amount in running.items() if amount))
+            end = ordered[index + 1] if index + 1 < len(ordered) else None
+            if change:
+                updates[(day, end, change)].append(node)
+    for (day, end, change), nodes in updates.items():
+        stretch = Summary.objects.filter(organization_id__in=nodes, date__gte=day)
+        if end is not None:
+            stretch = stretch.filter(date__lt=end)
+        stretch.update(**{field: F(field) + amount for field, amount in change})
+
+
+def _rewrite(by_node: dict[int, dict]) -> None:
+    """Recompute the rows of each committee from its first day of change on, and replace
+    them (many days of change: fewer statements than updating stretch by stretch)."""
+    condition, tails = Q(), Q()
+    for node, days in by_node.items():
+        first = min(days)
+        before = (
+            Summary.objects.filter(organization_id=node, date__lt=first)
+            .order_by("-date")
+            .values("pk")[:1]
+        )
+        tails |= Q(organization_id=node, date__gte=first)
+        condition |= Q(organization_id=node, date__gte=first) | Q(pk=Subquery(before))
+    stored = defaultdict(list)
+    for node, day, *values in (
+        Summary.objects.filter(condition)
+        .order_by("organization_id", "date")
+        .values_list("organization_id", "date", *SUMMARY_FIELDS)
+    ):
+        stored[node].append((day, values))
+    rows = []
+    for node, days in by_node.items():
+        first = min(days)
+        current = dict(ZERO)
+        existing = {}
+        for day, values in stored[node]:
+            if day < first:
+                current = _row_values(values)
+            else:
+                existing[day] = _row_values(values)
+        added = Counter()
+        for day in sorted(existing.keys() | days.keys()):
+            if day in existing:
+                current = existing[day]
+            added.update(days.get(day, {}))
+            rows.append((node, day, *[current[f] + added[f] for f in SUMMARY_FIELDS]))
+    Summary.objects.filter(tails).delete()
+    _insert(rows)
+
+
+def _insert(rows: list[tuple]) -> None:
+    insert_rows(Summary, ["organization_id", "date", *SUMMARY_FIELDS], rows)
+
+
+class Tracker:
+    """The records a change touches; see `track`."""
+
+    def __init__(self, *, members=(), organizations=(), unions=(), enterprises=(), subtrees=()):
+        self.members, self.organizations = set(members), set(organizations)
+        self.unions, self.enterprises = set(unions), set(enterprises)
+        # Organizations all of whose members' events are touched (a moved subtree).
+        self.events_at = set()
+        for root in subtrees:
+            ids = list(PartyOrganization.objects.subtree_of(root).values_list("pk", flat=True))
+            self.organizations.update(ids)
+            self.events_at.update(ids)
+            self.unions.update(
+                MassOrganization.objects.filter(party_committee_id__in=ids).values_list(
+                    "pk", flat=True
+                )
+            )
+            self.enterprises.update(
+                Enterprise.objects.filter(committee_id__in=ids).values_list("pk", flat=True)
+            )
+        # The tree is the same after the change unless a subtree moves (new organizations are
+        # loaded when first seen).
+        self.tree = TreeHistory()
+        self.before = rollup(self.contributions(), self.tree)
+
+    def add(self, *, members=(), organizations=(), unions=(), enterprises=()) -> None:
+        """Records created inside the block: they had no contributions before it."""
+        self.members.update(members)
+        self.organizations.update(organizations)
+        self.unions.update(unions)
+        self.enterprises.update(enterprises)
+
+    def contributions(self) -> Contributions:
+        found = Counter()
+        event_filter = Q(member_id__in=list(self.members))
+        if self.events_at:
+            event_filter |= Q(organization_id__in=list(self.events_at))
+        if self.members or self.events_at:
+            found.update(member_contributions(MemberEvent.objects.filter(event_filter)))
+        if self.organizations:
+            organizations = PartyOrganization.objects.filter(pk__in=list(self.organizations))
+            found.update(organization_contributions(organizations))
+        if self.unions:
+            found.update(
+                union_contributions(MassOrganization.objects.filter(pk__in=list(self.unions)))
+            )
+        if self.enterprises:
+            found.update(
+                enterprise_contributions(Enterprise.objects.filter(pk__in=list(self.enterprises)))
+            )
+        return found
+
+
+@contextlib.contextmanager
+def track(**records):
+    """Keep the summary rows in step with a change to `records` (ids of members,
+    organizations, unions, enterprises; `subtrees`: organizations whose whole subtree the
+    change affects, e.g. a move). Records created inside the block are added with
+    `tracker.add(...)`. Must run inside the change's transaction."""
+    tracker = Tracker(**records)
+    yield tracker
+    tree = TreeHistory() if tracker.events_at else tracker.tree
+    apply(subtract(rollup(tracker.contributions(), tree), tracker.before))
+
+
+# --- Rebuilding everything -----------------------------------------------------------------
+
+
+def cumulate(deltas: Deltas) -> list[tuple]:
+    """Rows `(committee, date, *fields)` that cumulate `deltas` from nothing."""
+    by_node = defaultdict(list)
+    for (node, day), values in deltas.items():
+        by_node[node].append((day, values))
+    rows = []
+    for node, days in by_node.items():
+        running = Counter()
+        for day, values in sorted(days, key=lambda item: item[0]):
+            running.update(values)
+            rows.append((node, day, *[running[f] for f in SUMMARY_FIELDS]))
+    return rows
+
+
+def canonical(rows: dict) -> dict:
+    """`{(committee, date): values}` without the rows that change nothing (equal to the
+    committee's row before, or all zero at its start): two sets of rows that give the same
+    figures on every day have the same canonical form."""
+    result, previous = {}, {}
+    for (node, day), values in sorted(rows.items()):
+        if values != previous.get(node, tuple(ZERO.values())):
+            result[(node, day)] = values
+        previous[node] = values
+    return result
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Recompute every row from the ledger; returns the number of rows written."""
+    _lock()
+    tree = TreeHistory()
+    tree.load()
+    found = member_contributions(MemberEvent.objects.all())
+    found.update(organization_contributions(PartyOrganization.objects.all()))
+    found.update(union_contributions(MassOrganization.objects.all()))
+    found.update(enterprise_contributions(Enterprise.objects.all()))
+    rows = cumulate(rollup(found, tree))
+    del found
+    Summary.objects.all().delete()
+    for start in range(0, len(rows), 10_000):
+        _insert(rows[start : start + 10_000])
+    return len(rows)
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+def _latest(node_id, day) -> Subquery:
+    return Subquery(
+        Summary.objects.filter(organization_id=node_id, date__lte=day)
+        .order_by("-date")
+        .values("pk")[:1]
+    )
+
+
+def totals_on(committee_id: int, days: Iterable[datetime.date]) -> dict[datetime.date, dict]:
+    """The committee's cumulated figures on each of `days`, in one query."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    condition = Q()
+    for day in days:
+        condition |= Q(pk=_latest(committee_id, day))
+    rows = sorted(
+        Summary.objects.filter(condition).values_list("date", *SUMMARY_FIELDS),
+        key=lambda row: row[0],
+    )
+    result = {}
+    for day in days:
+        found = [row for row in rows if row[0] <= day]
+        result[day] = _row_values(found[-1][1:]) if found else dict(ZERO)
+    return result
+
+
+def totals_of(committee_ids: Iterable[int], day: datetime.date) -> dict[int, dict]:
+    """Several committees' cumulated figures on one day, in one query."""
+    ids = list(committee_ids)
+    latest = PartyOrganization.objects.filter(pk__in=ids).annotate(row=_latest(OuterRef("pk"), day))
+    found = {
+        node: _row_values(values)
+        for node, *values in Summary.objects.filter(pk__in=latest.values("row")).values_list(
+            "organization_id", *SUMMARY_FIELDS
+        )
+    }
+    return {pk: found.get(pk, dict(ZERO)) for pk in ids}
