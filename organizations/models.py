@@ -222,6 +222,15 @@ class PartyOrganization(models.Model):
         verbose_name = _("Party organization")
         verbose_name_plural = _("Party organizations")
         ordering = ["code"]
+        indexes = [
+            # Every report asks for the latest ledger start in a subtree: only committees
+            # (a few hundred nationally) have one, so this index holds only them.
+            models.Index(
+                fields=["ledger_starts_on"],
+                condition=Q(ledger_starts_on__isnull=False),
+                name="organization_ledger_start",
+            )
+        ]
         constraints = [
             choices_constraint("kind", OrganizationKind, "partyorganization_kind_valid"),
             models.CheckConstraint(

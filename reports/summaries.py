@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q, Subquery
 
 from members.models import ACTIVE_STATUSES, MemberEvent, Status
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization
@@ -583,6 +583,13 @@ class Tracker:
             self.enterprises.update(
                 Enterprise.objects.filter(committee_id__in=ids).values_list("pk", flat=True)
             )
+        # A union counts only while its Party organization exists (union_contributions).
+        if self.organizations:
+            self.unions.update(
+                MassOrganization.objects.filter(
+                    party_committee_id__in=list(self.organizations)
+                ).values_list("pk", flat=True)
+            )
         # The tree is the same after the change unless a subtree moves (new organizations are
         # loaded when first seen).
         self.tree = TreeHistory()
@@ -678,41 +685,55 @@ def rebuild() -> int:
 # --- Reading --------------------------------------------------------------------------------
 
 
-def _latest(node_id, day) -> Subquery:
-    return Subquery(
-        Summary.objects.filter(organization_id=node_id, date__lte=day)
-        .order_by("-date")
-        .values("pk")[:1]
+def _select_latest(pairs: list[tuple[int, datetime.date]]) -> list[tuple]:
+    """The row of each `(committee, day)`: the committee's latest row dated on or before the
+    day. Each is one probe of the (organization, date) index, so a handful of rows is read
+    however many rows the committees have. Raw SQL: the ORM's per-pair subqueries cost more
+    to build than the query takes to run."""
+    if not pairs:
+        return []
+    table = connection.ops.quote_name(Summary._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in SUMMARY_FIELDS)
+    probe = f"SELECT %s, MAX(date) FROM {table} WHERE organization_id = %s AND date <= %s"
+    sql = (
+        f"SELECT organization_id, date, {columns} FROM {table} "
+        f"WHERE (organization_id, date) IN ({' UNION ALL '.join([probe] * len(pairs))})"
     )
+    params = []
+    for node, day in pairs:
+        params += [node, node, connection.ops.adapt_datefield_value(day)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _as_date(value) -> datetime.date:
+    # SQLite returns dates of raw queries as text.
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def totals_on(committee_id: int, days: Iterable[datetime.date]) -> dict[datetime.date, dict]:
     """The committee's cumulated figures on each of `days`, in one query."""
     days = sorted(set(days))
-    if not days:
-        return {}
-    condition = Q()
-    for day in days:
-        condition |= Q(pk=_latest(committee_id, day))
     rows = sorted(
-        Summary.objects.filter(condition).values_list("date", *SUMMARY_FIELDS),
+        (
+            (_as_date(day), values)
+            for _node, day, *values in _select_latest([(committee_id, day) for day in days])
+        ),
         key=lambda row: row[0],
     )
     result = {}
     for day in days:
-        found = [row for row in rows if row[0] <= day]
-        result[day] = _row_values(found[-1][1:]) if found else dict(ZERO)
+        found = [values for row_day, values in rows if row_day <= day]
+        result[day] = _row_values(found[-1]) if found else dict(ZERO)
     return result
 
 
 def totals_of(committee_ids: Iterable[int], day: datetime.date) -> dict[int, dict]:
     """Several committees' cumulated figures on one day, in one query."""
     ids = list(committee_ids)
-    latest = PartyOrganization.objects.filter(pk__in=ids).annotate(row=_latest(OuterRef("pk"), day))
     found = {
         node: _row_values(values)
-        for node, *values in Summary.objects.filter(pk__in=latest.values("row")).values_list(
-            "organization_id", *SUMMARY_FIELDS
-        )
+        for node, _day, *values in _select_latest([(node, day) for node in ids])
     }
     return {pk: found.get(pk, dict(ZERO)) for pk in ids}
