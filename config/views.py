@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
-from django_tables2 import LazyPaginator
 
+# The paginators live in config.pagination; list views elsewhere still import this one from here.
+from config.pagination import BoundedLazyPaginator  # noqa: F401
 from organizations.models import SubmissionReceipt
 from organizations.scope import can_write
 
@@ -75,16 +76,6 @@ class OnceOnlyMixin:
     def already_sent(self, url):
         messages.info(self.request, _("This form had already been sent; it was saved once."))
         return redirect(url)
-
-
-class BoundedLazyPaginator(LazyPaginator):
-    """django-tables2's LazyPaginator (no COUNT(*)), with `?per_page=` capped so that no one
-    loads a whole national list in one page."""
-
-    MAX_PER_PAGE = 200
-
-    def __init__(self, object_list, per_page, *args, **kwargs):
-        super().__init__(object_list, min(int(per_page), self.MAX_PER_PAGE), *args, **kwargs)
 
 
 class ServiceFormView(OnceOnlyMixin, WriteAccessMixin, FormView):
