@@ -1,10 +1,44 @@
 import django_filters
 from dal import autocomplete
-from django.db.models import Q
+from django.db.models import Case, Exists, Q, Value, When
+from django.db.models.functions import Concat, Upper
+from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 
+from config.pagination import NameKey
 from members.models import Candidate, Gender, Member, Status
 from organizations.models import Enterprise, PartyOrganization
+
+
+def search_people(queryset, value, identifiers):
+    """People whose identifier (card or national ID number) is `value` when it holds a digit;
+    else those whose full name begins with it, case aside, or, when no name of the list begins
+    so, those whose name holds it anywhere ("Lan" finds "Trần Thị Lan").
+
+    One statement, whose range on the name key (see NameKey) an index serves: the name's
+    beginning when some name begins so, else every name (the database decides once, before
+    reading the list). Only the "anywhere" search reads the whole list, which a committee's list
+    allows and the national one makes slow.
+    """
+    value = value.strip()
+    if not value:
+        return queryset
+    if any(character.isdigit() for character in value):
+        return queryset.filter(Q.create([(name, value) for name in identifiers], Q.OR))
+    # The database upper-cases both sides, so that they agree (SQLite's UPPER leaves ễ as is).
+    prefix = Upper(Value(value))
+    begins = Exists(queryset.filter(StartsWith(NameKey("full_name"), prefix)))
+    # U+10FFFF, the last code point, comes after any text that begins with the prefix.
+    last = "\U0010ffff"
+    return queryset.alias(name_search=NameKey("full_name")).filter(
+        Q(name_search__gte=Case(When(begins, then=prefix), default=Value("")))
+        & Q(
+            name_search__lt=Case(
+                When(begins, then=Concat(prefix, Value(last))), default=Value(last)
+            )
+        )
+        & (Q(begins) | Q(full_name__icontains=value))
+    )
 
 
 def scoped_organizations(request):
@@ -16,7 +50,14 @@ def scoped_organizations(request):
 
 
 class MemberFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        help_text=_(
+            "The full name from its beginning (else any part of it), or a Party card or "
+            "national ID number"
+        ),
+    )
     organization = django_filters.ModelChoiceFilter(
         queryset=scoped_organizations,
         label=_("Party organization"),
@@ -36,25 +77,25 @@ class MemberFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Member
-        fields = ["q", "organization", "status", "gender", "admitted_year", "ownership"]
+        # The search last: filters run in this order, and whether a name begins with the text
+        # is asked of the list the other filters have narrowed.
+        fields = ["organization", "status", "gender", "admitted_year", "ownership", "q"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        # Card number and national ID are matched exactly: they identify one person.
-        return queryset.filter(
-            Q(full_name__icontains=value) | Q(card_number=value) | Q(national_id=value)
-        )
+        return search_people(queryset, value, ["card_number", "national_id"])
 
     def in_organization(self, queryset, name, value):
         """The organization and everything under it (a committee's members are in its cells)."""
-        return queryset.filter(organization__path__startswith=value.path)
+        return queryset.filter(organization__in=PartyOrganization.objects.subtree_of(value))
 
 
 class CandidateFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        field_name="full_name", lookup_expr="icontains", label=_("Search")
+        method="search",
+        label=_("Search"),
+        help_text=_(
+            "The full name from its beginning (else any part of it), or a national ID number"
+        ),
     )
     verification = django_filters.ChoiceFilter(
         choices=Candidate.Verification.choices, label=_("Background verification")
@@ -65,4 +106,7 @@ class CandidateFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Candidate
-        fields = ["q", "verification", "admitted"]
+        fields = ["verification", "admitted", "q"]
+
+    def search(self, queryset, name, value):
+        return search_people(queryset, value, ["national_id"])

@@ -9,13 +9,14 @@ of these organizations on day D" is one indexed range query:
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config.dates import add_months
 from config.db import choices_constraint
+from config.pagination import NameKey
 from organizations.models import Enterprise, PartyOrganization
 
 
@@ -87,7 +88,26 @@ class Member(models.Model):
         verbose_name = _("Party member")
         verbose_name_plural = _("Party members")
         ordering = ["full_name", "pk"]
-        indexes = [models.Index(fields=["organization", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            # The members list reads only these two (index-only scans, see NameKey): its order
+            # by name, the name search and the deep pages; the included columns let its filters
+            # be checked without reading the table. The first serves the national list and
+            # large subtrees, the second a committee's few organizations.
+            models.Index(
+                NameKey("full_name"),
+                F("id"),
+                name="member_name_key_idx",
+                include=["full_name", "organization", "status", "gender", "admitted_on"],
+            ),
+            models.Index(
+                F("organization"),
+                NameKey("full_name"),
+                F("id"),
+                name="member_org_name_key_idx",
+                include=["full_name", "status", "gender", "admitted_on"],
+            ),
+        ]
         constraints = [
             choices_constraint("gender", Gender, "member_gender_valid"),
             choices_constraint("status", Status, "member_status_valid"),
@@ -290,6 +310,15 @@ class Candidate(models.Model):
         verbose_name = _("outstanding candidate")
         verbose_name_plural = _("outstanding candidates")
         ordering = ["full_name", "pk"]
+        # The candidates list: its order by name, the name search and deep pages (see NameKey).
+        indexes = [
+            models.Index(
+                NameKey("full_name"),
+                F("id"),
+                name="candidate_name_key_idx",
+                include=["full_name", "organization"],
+            )
+        ]
         constraints = [
             choices_constraint("gender", Gender, "candidate_gender_valid"),
             choices_constraint("verification", Verification, "candidate_verification_valid"),

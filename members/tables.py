@@ -1,12 +1,27 @@
 import django_tables2 as tables
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Candidate, Member
 
 
+class DayColumn(tables.Column):
+    """A date as the language writes it (dd/mm/yyyy), formatted in Python: django-tables2's
+    DateColumn compiles a template for every cell, most of the time of a 50-row page."""
+
+    def render(self, value):
+        return date_format(value, "SHORT_DATE_FORMAT")
+
+
 class MemberTable(tables.Table):
-    full_name = tables.Column(linkify=True)
-    organization = tables.Column(linkify=False, order_by=("organization__name",))
+    # Only the name sorts, both ways: the index of the list's order (NameKey) serves it, its
+    # search and its deep pages. Sorting millions of rows by another column would read them
+    # all; the filters narrow the list by those columns instead.
+    full_name = tables.Column(linkify=True, order_by=("name_key",), orderable=True)
+    organization = tables.Column(linkify=False)
+    birth_date = DayColumn()
+    admitted_on = DayColumn()
+    official_on = DayColumn()
 
     class Meta:
         model = Member
@@ -22,13 +37,18 @@ class MemberTable(tables.Table):
         ]
         attrs = {"class": "table table-sm table-striped table-hover align-middle"}
         empty_text = _("No member matches these filters.")
+        orderable = False
+        order_by = ("full_name",)
+        template_name = "django_tables2/keyset.html"
 
 
 class DueTable(tables.Table):
     full_name = tables.Column(linkify=True)
     organization = tables.Column()
     admitted_on = tables.Column()
-    due_on = tables.DateColumn(verbose_name=_("Due for official membership"), orderable=False)
+    due_on = DayColumn(
+        accessor="official_due_on", verbose_name=_("Due for official membership"), orderable=False
+    )
     action = tables.TemplateColumn(
         template_name="members/includes/make_official_button.html",
         verbose_name="",
@@ -44,10 +64,11 @@ class DueTable(tables.Table):
 
 
 class CandidateTable(tables.Table):
-    full_name = tables.Column(linkify=True)
+    # Sorted by name only, as the members list (MemberTable).
+    full_name = tables.Column(linkify=True, order_by=("name_key",), orderable=True)
     organization = tables.Column()
     introduced_by = tables.Column()
-    awareness_class_on = tables.DateColumn()
+    awareness_class_on = DayColumn()
     stage = tables.TemplateColumn(
         template_name="members/includes/candidate_stage.html",
         verbose_name=_("Stage"),
@@ -66,3 +87,6 @@ class CandidateTable(tables.Table):
         ]
         attrs = {"class": "table table-sm table-striped align-middle"}
         empty_text = _("No outstanding candidate yet.")
+        orderable = False
+        order_by = ("full_name",)
+        template_name = "django_tables2/keyset.html"
