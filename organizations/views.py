@@ -1,20 +1,21 @@
 from dal import autocomplete
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from config.history import history_rows
+from config.pagination import KeysetPaginator
 from config.views import (
-    BoundedLazyPaginator,
     ObjectServiceFormView,
     ScopedModelFormMixin,
     ScopedQuerysetMixin,
     ServiceFormView,
 )
-from members.models import ACTIVE_STATUSES
+from members.models import ACTIVE_STATUSES, Member
 from organizations import services
 from organizations.filters import EnterpriseFilterSet, PartyOrganizationFilterSet
 from organizations.forms import (
@@ -73,15 +74,30 @@ class ZoneAutocomplete(autocomplete.Select2QuerySetView):
         return zones.order_by("name")
 
 
+def active_member_count():
+    """Active members of each organization, counted row by row: only for the page's rows, where
+    a COUNT over a join with GROUP BY would count the members of all 55,000 organizations
+    before the first page could be shown."""
+    members = (
+        Member.objects.filter(organization=OuterRef("pk"), status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values("organization")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(members), 0)
+
+
 class PartyOrganizationListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     queryset = (
         PartyOrganization.objects.select_related("parent", "enterprise")
-        .annotate(member_count=Count("members", filter=Q(members__status__in=ACTIVE_STATUSES)))
+        .annotate(member_count=active_member_count())
         .order_by("path")
     )
     filterset_class = PartyOrganizationFilterSet
     table_class = PartyOrganizationTable
-    paginator_class = BoundedLazyPaginator
+    # Tree order (path) by default; pages go on from the last row shown (config.pagination).
+    paginator_class = KeysetPaginator
     table_pagination = {"per_page": 50}
     template_name = "organizations/partyorganization_list.html"
 
@@ -182,7 +198,8 @@ def with_coverage(enterprises):
 class EnterpriseListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     filterset_class = EnterpriseFilterSet
     table_class = EnterpriseTable
-    paginator_class = BoundedLazyPaginator
+    # The coverage is computed for the page's rows only (config.pagination).
+    paginator_class = KeysetPaginator
     table_pagination = {"per_page": 50}
     template_name = "organizations/enterprise_list.html"
 
