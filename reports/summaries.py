@@ -25,6 +25,7 @@ before and after, and the difference is added to the rows, in the same transacti
 """
 
 import contextlib
+import contextvars
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -47,6 +48,9 @@ COMMITTEES = frozenset(PartyOrganization.COMMITTEE_KINDS)
 ZERO = dict.fromkeys(SUMMARY_FIELDS, 0)
 # Any 64-bit number of our own: the key of the advisory lock that serializes summary writes.
 LOCK_KEY = 7_205_759_403_792_793
+
+# Inside `deferred()`: summary rows are left alone, and rebuilt at the end.
+_DEFERRED = contextvars.ContextVar("summaries_deferred", default=False)
 
 Contributions = Counter  # (organization_id, date, field, reach) -> amount
 Deltas = dict  # (committee_id, date) -> Counter(field -> amount)
@@ -85,6 +89,8 @@ def event_contributions(events) -> Contributions:
 def apply_events(*, new=(), ended=()) -> None:
     """Add member events `(organization_id, date, kind, status_after, ended_on)` and the end
     `(organization_id, ended_on, status_after)` of events they closed to the summary rows."""
+    if _DEFERRED.get():
+        return
     found = event_contributions(new)
     for org, ended_on, status in ended:
         _ended(found, org, ended_on, status)
@@ -452,6 +458,8 @@ STEP_LIMIT = 16
 def apply(deltas: Deltas) -> None:
     """Add `deltas` to the committees' rows: each day's change counts on that day's row and
     every later one; a day without a row gets one, carrying the day before's values."""
+    if _DEFERRED.get():
+        return
     by_node = defaultdict(dict)
     for (node, day), values in deltas.items():
         if any(values.values()):
@@ -595,6 +603,14 @@ class Tracker:
         self.tree = TreeHistory()
         self.before = rollup(self.contributions(), self.tree)
 
+    @classmethod
+    def idle(cls) -> "Tracker":
+        """A tracker that records nothing (inside `deferred()`)."""
+        tracker = cls.__new__(cls)
+        tracker.members, tracker.organizations = set(), set()
+        tracker.unions, tracker.enterprises, tracker.events_at = set(), set(), set()
+        return tracker
+
     def add(self, *, members=(), organizations=(), unions=(), enterprises=()) -> None:
         """Records created inside the block: they had no contributions before it."""
         self.members.update(members)
@@ -629,6 +645,9 @@ def track(**records):
     organizations, unions, enterprises; `subtrees`: organizations whose whole subtree the
     change affects, e.g. a move). Records created inside the block are added with
     `tracker.add(...)`. Must run inside the change's transaction."""
+    if _DEFERRED.get():
+        yield Tracker.idle()
+        return
     tracker = Tracker(**records)
     yield tracker
     tree = TreeHistory() if tracker.events_at else tracker.tree
@@ -636,6 +655,19 @@ def track(**records):
 
 
 # --- Rebuilding everything -----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def deferred():
+    """Leave the summary rows alone inside the block and rebuild them all at its end: for a
+    bulk load (the demo, a data set) where keeping them in step change by change would rewrite
+    the same rows over and over."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    rebuild()
 
 
 def cumulate(deltas: Deltas) -> list[tuple]:
