@@ -70,9 +70,7 @@ def year_rows(
     """One row per year: values on 31 December (today for the current year). The summary
     rows of all these days (and of the days in `also`) are read at once."""
     reader = reader or statistics.Reader(committee)
-    closed = {
-        key: value for key, (value, source) in reader.figures.items() if source == CLOSED
-    }
+    closed = {key: value for key, (value, source) in reader.figures.items() if source == CLOSED}
     days = [min(year_end(year), today()) for year in range(first_year, last_year + 1)]
     reader.prefetch(days + [year_end(day.year - 1) for day in days] + list(also))
     rows = []
