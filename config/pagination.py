@@ -8,7 +8,7 @@ id of the row to go on from (`?after=4711`, `?before=4711`), never its values: n
 member ends up in a URL, a log or a browser's history.
 """
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.core.paginator import Page
 from django.db.models import CharField, F, Func, Q
 from django.db.models.lookups import In
@@ -133,10 +133,14 @@ class KeysetPaginator(BoundedLazyPaginator):
                 keys.append(("pk", term.startswith("-")))
                 return keys
             if name not in query.annotation_select:
-                field = meta.get_field(name)
-                if field.null or field.is_relation or not field.concrete:
+                try:
+                    field = meta.get_field(name)
+                except FieldDoesNotExist:
+                    field = None
+                if field is None or field.null or field.is_relation or not field.concrete:
                     raise ImproperlyConfigured(
-                        f"KeysetPaginator: {meta.label}.{name} cannot be a key (null or relation)."
+                        f"KeysetPaginator: {meta.label}.{name} cannot be a key: keys are "
+                        "non-null fields of the model or selected annotations."
                     )
             keys.append((name, term.startswith("-")))
         keys.append(("pk", keys[-1][1] if keys else False))

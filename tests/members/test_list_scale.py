@@ -300,12 +300,13 @@ def test_organizations_cursor_of_another_committee_gives_the_first_page(login, h
     assert not any(o.path.startswith(hanoi.path) for o in records(response))
 
 
-def test_keyset_refuses_an_order_it_cannot_follow(user):
+@pytest.mark.parametrize("order", ["admitted_on", "organization__name", "-organization"])
+def test_keyset_refuses_an_order_it_cannot_follow(user, order):
     request = RequestFactory().get(LIST)
     request.user = user("canbo")
-    # A nullable column cannot be a key: its NULLs have no place in a row comparison.
+    # NULLs have no place in a row comparison, and a related row's column is no key of the list.
     table = table_factory(Member, fields=("full_name", "admitted_on"))(
-        Member.objects.order_by("admitted_on")
+        Member.objects.order_by(order)
     )
     with pytest.raises(ImproperlyConfigured):
         RequestConfig(request, paginate={"paginator_class": KeysetPaginator}).configure(table)
