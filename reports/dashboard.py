@@ -5,7 +5,7 @@ Every chart is built from the same rows as the table shown beside it, so the two
 
 from collections import Counter
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from config.dates import today
@@ -88,11 +88,12 @@ def children_figures(committee, *, naive: bool = False) -> list[dict]:
     day = today()
     children = list(committee.children.filter(is_active=True).order_by("code"))
     if naive:
-        return _counted_children(children, day, under_path=committee.path)
+        return _counted_children(children, day, Q(path__startswith=committee.path))
     totals = summaries.totals_of([c.pk for c in children if c.is_committee], day)
+    leaves = [c for c in children if not c.is_committee]
     cells = {
         row["organization"].pk: row
-        for row in _counted_children([c for c in children if not c.is_committee], day)
+        for row in _counted_children(leaves, day, Q(pk__in=[c.pk for c in leaves]))
     }
     return [
         {
@@ -107,38 +108,17 @@ def children_figures(committee, *, naive: bool = False) -> list[dict]:
     ]
 
 
-def _counted_children(children, day, under_path=None) -> list[dict]:
-    """Members, probationary members and cells of `children`, counted from the ledger."""
+def _counted_children(children, day, organizations: Q) -> list[dict]:
+    """Members, probationary members and subordinate cells of `children`, counted from the
+    ledger in the `organizations` they stand for (the committee's subtree, or the cells
+    themselves), rolled up the current tree by path."""
     if not children:
         return []
-    if under_path is None:
-        # Cells only: their own members, no cells under them.
-        per_org, probationary = Counter(), Counter()
-        rows = (
-            MemberEvent.objects.current_on(day)
-            .filter(organization__in=children, status_after__in=ACTIVE_STATUSES)
-            .values("organization_id", "status_after")
-            .annotate(n=Count("pk"))
-        )
-        for row in rows:
-            per_org[row["organization_id"]] += row["n"]
-            if row["status_after"] == Status.PROBATIONARY:
-                probationary[row["organization_id"]] += row["n"]
-        return [
-            {
-                "organization": child,
-                "members": per_org[child.pk],
-                "probationary": probationary[child.pk],
-                "cells": 0,
-            }
-            for child in children
-        ]
-    committee_path = under_path
-    per_org = Counter()
-    probationary = Counter()
+    per_org, probationary = Counter(), Counter()
     rows = (
         MemberEvent.objects.current_on(day)
-        .filter(organization__path__startswith=committee_path, status_after__in=ACTIVE_STATUSES)
+        .filter(status_after__in=ACTIVE_STATUSES)
+        .filter(organization__in=PartyOrganization.objects.filter(organizations))
         .values("organization__path", "status_after")
         .annotate(n=Count("pk"))
     )
@@ -146,12 +126,9 @@ def _counted_children(children, day, under_path=None) -> list[dict]:
         per_org[row["organization__path"]] += row["n"]
         if row["status_after"] == Status.PROBATIONARY:
             probationary[row["organization__path"]] += row["n"]
-    cells = [
-        path
-        for path, kind in PartyOrganization.objects.filter(path__startswith=committee_path)
-        .filter(is_active=True, kind=PartyOrganization.Kind.SUBORDINATE_CELL)
-        .values_list("path", "kind")
-    ]
+    cells = PartyOrganization.objects.filter(
+        organizations, is_active=True, kind=PartyOrganization.Kind.SUBORDINATE_CELL
+    ).values_list("path", flat=True)
 
     def under(child, paths):
         return [path for path in paths if path.startswith(child.path)]
