@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "config.context_processors.portal",
             ],
+            # {% fragment %} and {% render_table_fragment %}: HTML remembered by what it shows.
+            "libraries": {"fragments": "config.fragments"},
         },
     },
 ]
