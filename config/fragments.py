@@ -19,6 +19,7 @@ import dataclasses
 import datetime
 import decimal
 import hashlib
+import pickle
 
 from django import template
 from django.core.cache import cache
@@ -63,10 +64,22 @@ def fingerprint(request, name: str, *parts) -> str:
         get_language(),
         getattr(user, "pk", None),
         request.get_full_path() if request is not None else "",
-        plain(parts),
     )
-    digest = hashlib.blake2b(repr(seen).encode(), digest_size=20).hexdigest()
-    return f"fragment:{name}:{digest}"
+    digest = hashlib.blake2b(repr(seen).encode(), digest_size=20)
+    digest.update(serialized(parts))
+    return f"fragment:{name}:{digest.hexdigest()}"
+
+
+def serialized(parts) -> bytes:
+    """`parts` as bytes: pickled when they can be (fast, and a model instance pickles with
+    every loaded field, annotation and related object, as `plain` lists them), else `plain`.
+    Equal data may pickle differently (a set's order), which only costs a cache miss; the
+    keys stay within one process (a local memory cache), so pickling needs no stability
+    across processes."""
+    try:
+        return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return repr(plain(parts)).encode()
 
 
 class FragmentNode(template.Node):

@@ -187,6 +187,16 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Each process keeps the rendered report and list fragments it served (config.fragments).
+# They are keyed by a fingerprint of their data, so processes need not share them and nothing
+# is ever invalidated: the oldest are dropped past MAX_ENTRIES.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FRAGMENT_CACHE_ENTRIES", "2000"))},
+    }
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

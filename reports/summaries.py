@@ -726,6 +726,19 @@ def _select_latest(pairs: list[tuple[int, datetime.date]]) -> list[tuple]:
         return []
     table = connection.ops.quote_name(Summary._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(name) for name in SUMMARY_FIELDS)
+    if connection.vendor == "postgresql":
+        # The same probes as two arrays and a LATERAL join: one short statement whatever the
+        # number of pairs, so planning stays under a millisecond (63 UNION ALL branches took
+        # longer to plan than to run).
+        sql = (
+            f"SELECT want.node, latest.date, {columns} "
+            "FROM unnest(%s::bigint[], %s::date[]) AS want(node, day) "
+            f"CROSS JOIN LATERAL (SELECT * FROM {table} WHERE organization_id = want.node "
+            "AND date <= want.day ORDER BY date DESC LIMIT 1) AS latest"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [[node for node, _ in pairs], [day for _, day in pairs]])
+            return cursor.fetchall()
     probe = f"SELECT %s, MAX(date) FROM {table} WHERE organization_id = %s AND date <= %s"
     sql = (
         f"SELECT organization_id, date, {columns} FROM {table} "
