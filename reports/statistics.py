@@ -77,6 +77,7 @@ class Reader:
         self.naive = naive or not committee.is_committee
         self._start = self._figures = self._ledger = None
         self._totals = {}
+        self.flows_found = {}  # (start, end) -> Flows
 
     @property
     def coverage_start(self) -> datetime.date | None:
@@ -202,6 +203,13 @@ def flows(
 ) -> Flows:
     """Movements of the committee's subtree after `start` up to and including `end`."""
     reader = reader or Reader(committee, naive=naive)
+    # A target report asks for the same period once per metric: computed once per reader.
+    if (start, end) not in reader.flows_found:
+        reader.flows_found[(start, end)] = _flows(committee, start, end, reader)
+    return reader.flows_found[(start, end)]
+
+
+def _flows(committee, start, end, reader) -> Flows:
     covered_from = reader.coverage_start
     if covered_from is not None and start < covered_from:
         return _imported_flows(reader, start, end)
