@@ -333,6 +333,13 @@ class YearSplit:
     labels: list[str]
     series: list[tuple[str, str, list[int]]]  # (value, label, counts by year)
 
+    def rows(self) -> list[tuple[str, list[int]]]:
+        """A row per year: its label and the count of each series (the chart's table)."""
+        return [
+            (label, [counts[index] for _v, _l, counts in self.series])
+            for index, label in enumerate(self.labels)
+        ]
+
 
 def ownership_by_year(whole: Composition) -> YearSplit:
     """From the year the records begin to the report's year: members on 31 December of
@@ -364,3 +371,30 @@ def ownership_by_year(whole: Composition) -> YearSplit:
         counts = [column.categories[index].count for column in columns]
         series.append((value, str(label or columns[0].categories[index].label), counts))
     return YearSplit(labels, [s for s in series if any(s[2])])
+
+
+def chart_data(whole: Composition, years: YearSplit) -> dict:
+    """What the page's charts draw (static/js/composition.js), from the rows its tables show."""
+    return {
+        "dimensions": [
+            {
+                "key": dimension.key,
+                "label": dimension.label,
+                "labels": [c.label for c in categories],
+                "counts": [c.count for c in categories],
+            }
+            for dimension, categories in ((d, _charted(d.categories)) for d in whole.dimensions)
+        ],
+        "years": {
+            "labels": years.labels,
+            "series": [{"label": label, "data": counts} for _v, label, counts in years.series],
+        },
+    }
+
+
+def _charted(categories: list[Category]) -> list[Category]:
+    # A long list (the 54 ethnic groups) is charted without its empty categories; its table
+    # still lists them all.
+    if len(categories) <= 12:
+        return categories
+    return [c for c in categories if c.count]
