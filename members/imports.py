@@ -29,7 +29,7 @@ from members.models import (
     Qualification,
     Religion,
     Status,
-    ethnicity_aliases,
+    ethnicity_from_text,
 )
 from members.services import MEMBER_ORGANIZATION_KINDS, MINIMUM_AGE, PROBATION_MONTHS
 from organizations.models import OrganizationEvent, PartyOrganization
@@ -52,6 +52,23 @@ MEMBER_COLUMNS = [
     "card_number", "national_id", "organization_id", "status", "admitted_on", "official_on",
     "religion", "qualification", "political_theory", "from_pipeline",
 ]  # fmt: skip
+# Vietnamese names as the offices write them; the labels' translations are accepted too.
+RELIGION_ALIASES = (
+    ("không", "none"), ("không có", "none"), ("phật giáo", "buddhism"),
+    ("công giáo", "catholicism"), ("thiên chúa giáo", "catholicism"),
+    ("tin lành", "protestantism"), ("cao đài", "cao_dai"), ("hòa hảo", "hoa_hao"),
+    ("phật giáo hòa hảo", "hoa_hao"), ("hồi giáo", "islam"), ("khác", "other"),
+)  # fmt: skip
+QUALIFICATION_ALIASES = (
+    ("không", "none"), ("chưa qua đào tạo", "none"), ("trung cấp", "vocational"),
+    ("sơ cấp nghề", "vocational"), ("công nhân kỹ thuật", "vocational"),
+    ("cao đẳng", "college"), ("đại học", "university"), ("thạc sĩ", "master"),
+    ("thạc sỹ", "master"), ("tiến sĩ", "doctorate"), ("tiến sỹ", "doctorate"),
+)  # fmt: skip
+THEORY_ALIASES = (
+    ("không", "none"), ("chưa", "none"), ("sơ cấp", "elementary"),
+    ("trung cấp", "intermediate"), ("cao cấp", "advanced"), ("cử nhân", "advanced"),
+)  # fmt: skip
 # "from_pipeline" is written yes/no (có/không); an empty cell is "unknown".
 PIPELINE_CHOICES = (("yes", gettext_lazy("yes")), ("no", gettext_lazy("no")))
 PIPELINE_ALIASES = (
@@ -69,6 +86,20 @@ def parse_national_id(value) -> str:
     if text and not (text.isdigit() and len(text) in (9, 12)):
         raise CellError(_("A national ID number has 9 or 12 digits."))
     return text
+
+
+def parse_ethnicity(value) -> str:
+    """An ethnic group by its code or name, in any spelling ("Tày", "Tay", "H'Mông")."""
+    text = parse_text(value, max_length=50)
+    if not text:
+        return ""
+    found = ethnicity_from_text(text)
+    if found is None:
+        raise CellError(
+            _("“%(value)s” is not one of: %(allowed)s.")
+            % {"value": text, "allowed": ", ".join(Ethnicity.values)}
+        )
+    return found
 
 
 class MembersFormat(ImportFormat):
@@ -96,22 +127,29 @@ class MembersFormat(ImportFormat):
             "Dân tộc",
             example="Kinh",
             choices=Ethnicity.choices,
-            aliases=ethnicity_aliases(),
         ),
         Column("education", "Trình độ học vấn", example="12/12"),
         Column("position", "Chức vụ", example="worker", choices=Position.choices),
-        Column("religion", "Tôn giáo", example="none", choices=Religion.choices),
+        Column(
+            "religion",
+            "Tôn giáo",
+            example="none",
+            choices=Religion.choices,
+            aliases=RELIGION_ALIASES,
+        ),
         Column(
             "qualification",
             "Trình độ chuyên môn",
             example="university",
             choices=Qualification.choices,
+            aliases=QUALIFICATION_ALIASES,
         ),
         Column(
             "political_theory",
             "Lý luận chính trị",
             example="elementary",
             choices=PoliticalTheory.choices,
+            aliases=THEORY_ALIASES,
         ),
         Column(
             "from_pipeline",
@@ -172,7 +210,7 @@ class MembersFormat(ImportFormat):
             "admitted_on": cell(row, cells, "admitted_on", parse_date),
             "official_on": cell(row, cells, "official_on", parse_date),
             "status": self.choice(row, cells, "status"),
-            "ethnicity": self.choice(row, cells, "ethnicity") or "",
+            "ethnicity": cell(row, cells, "ethnicity", parse_ethnicity) or "",
             "religion": self.choice(row, cells, "religion") or "",
             "education": cell(row, cells, "education", parse_text, max_length=50),
             "qualification": self.choice(row, cells, "qualification") or "",

@@ -600,15 +600,3 @@ def ethnicity_from_text(text: str) -> str | None:
         if folded in (_fold(value), _fold(str(label)), _fold(ETHNIC_NAMES_VI.get(value, ""))):
             return value
     return _ETHNIC_SPELLINGS.get(folded)
-
-
-def ethnicity_aliases() -> tuple:
-    """(text, value) pairs an import accepts besides the values and labels: Vietnamese names
-    with and without diacritics and hyphens, and the spellings above."""
-    pairs = []
-    for value, name in ETHNIC_NAMES_VI.items():
-        for text in (name, name.replace("-", " "), name.replace("-", ""), _fold(name)):
-            pairs.append((text.lower(), value))
-    pairs += list(_ETHNIC_SPELLINGS.items())
-    pairs += [("khác", Ethnicity.OTHER)]
-    return tuple(pairs)

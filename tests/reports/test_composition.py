@@ -192,3 +192,74 @@ def test_admissions_by_year_add_up_to_each_years_admissions(hanoi):
     split = composition.ownership_by_year(found)
     index = split.labels.index("2020")
     assert sum(series[2][index] for series in split.series) == 92
+
+
+def run_command(**options) -> list[dict]:
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("composition_report", format="csv", stdout=out, **options)
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+def test_command_as_of_may_2022_adds_up_to_1328():
+    rows = run_command(committee="HN-KCNCX", as_of="2022-05-31")
+    assert list(rows[0]) == ["dimension", "category", "count", "share_pct"]
+    totals = {}
+    for row in rows:
+        totals[row["dimension"]] = totals.get(row["dimension"], 0) + int(row["count"])
+        assert row["share_pct"] == str(composition.share_pct(int(row["count"]), 1328))
+    assert list(totals) == [
+        "gender", "age_band", "ethnicity", "religion", "qualification", "political_theory",
+        "position", "ownership", "from_pipeline",
+    ]  # fmt: skip
+    assert set(totals.values()) == {1328}
+    assert {"category": "islam", "count": "0"}.items() <= next(
+        r for r in rows if r["category"] == "islam"
+    ).items()
+
+
+def test_command_admissions_of_2020_add_up_to_92():
+    rows = run_command(
+        committee="HN-KCNCX",
+        as_of="2022-05-31",
+        admitted_from="2020-01-01",
+        admitted_to="2020-12-31",
+    )
+    totals = {}
+    for row in rows:
+        totals[row["dimension"]] = totals.get(row["dimension"], 0) + int(row["count"])
+    assert set(totals.values()) == {92}
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"committee": "NOPE", "as_of": "2022-05-31"}, "Unknown committee: 'NOPE'"),
+        ({"committee": "HN-KCNCX", "as_of": "31/05/2022"}, "Not a date (YYYY-MM-DD)"),
+        (
+            {"committee": "HN-KCNCX", "as_of": "2022-05-31", "admitted_from": "2020-01-01"},
+            "Give both",
+        ),
+        (
+            {
+                "committee": "HN-KCNCX",
+                "as_of": "2022-05-31",
+                "admitted_from": "2021-01-01",
+                "admitted_to": "2020-01-01",
+            },
+            "must not come after",
+        ),
+        ({"committee": "HP-KKT", "as_of": "2019-01-01"}, "do not cover"),
+    ],
+)
+def test_command_errors_are_one_line(options, message):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError) as error:
+        run_command(**options)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
