@@ -15,7 +15,8 @@ class CodeSelect2(autocomplete.ModelSelect2):
     """DAL's widget renders only the selected option, found by pk; here values are codes."""
 
     def filter_choices_to_render(self, selected_choices):
-        chosen = [choice for choice in selected_choices if choice]
+        # A value with a NUL cannot even be looked up on PostgreSQL (it names no committee).
+        chosen = [choice for choice in selected_choices if choice and "\x00" not in choice]
         self.choices.queryset = self.choices.queryset.filter(code__in=chosen)
 
 
