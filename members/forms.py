@@ -3,23 +3,64 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateField, ScopedForm
-from members.models import Candidate, Gender, MemberEvent, Position, Status
+from members.models import (
+    Candidate,
+    Ethnicity,
+    Gender,
+    MemberEvent,
+    PoliticalTheory,
+    Position,
+    Qualification,
+    Religion,
+    Status,
+    ethnicity_from_text,
+)
 from members.services import MEMBER_ORGANIZATION_KINDS, REMOVAL_STATUS
 from organizations.forms import organization_field
 from organizations.models import Enterprise
 from unions.models import MassOrganization
 
 
+class EthnicityField(forms.ChoiceField):
+    """The ethnic group, also when written as a name ("Kinh", "Tày", "H'Mông")."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return ethnicity_from_text(text) or text  # other text fails validation as before
+
+
 class PersonForm(ScopedForm):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
     birth_date = DateField(label=_("Date of birth"), required=False)
-    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=50, initial="Kinh", required=False)
+    # "—" is "unknown": the composition report counts it as such.
+    ethnicity = EthnicityField(
+        label=_("Ethnicity"),
+        choices=[("", "—"), *Ethnicity.choices],
+        initial=Ethnicity.KINH,
+        required=False,
+    )
+    religion = forms.ChoiceField(
+        label=_("Religion"), choices=[("", "—"), *Religion.choices], required=False
+    )
     education = forms.CharField(label=_("General education"), max_length=50, required=False)
+    qualification = forms.ChoiceField(
+        label=_("Professional qualification"),
+        choices=[("", "—"), *Qualification.choices],
+        required=False,
+    )
+    political_theory = forms.ChoiceField(
+        label=_("Political theory"),
+        choices=[("", "—"), *PoliticalTheory.choices],
+        required=False,
+    )
     position = forms.ChoiceField(
         label=_("Position in the enterprise"),
         choices=[("", "—"), *Position.choices],
         required=False,
+    )
+    from_pipeline = forms.NullBooleanField(
+        label=_("Came from the outstanding candidates"), required=False
     )
     card_number = forms.CharField(label=_("Party card number"), max_length=20, required=False)
     national_id = forms.CharField(label=_("National ID number"), max_length=12, required=False)
@@ -117,6 +158,7 @@ class CandidateForm(forms.ModelForm):
 class CandidateAdmitForm(PersonForm):
     date = DateField(label=_("Admission date"))
     decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
+    from_pipeline = None  # an admitted candidate comes from the pipeline by definition
     field_order = ["date", "decision_number"]
 
 

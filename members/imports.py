@@ -16,9 +16,21 @@ dates, status) change only through the member's page, where each change is an ev
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.dates import add_months, dmy, today
-from members.models import Gender, Member, MemberEvent, Position, Status
+from members.models import (
+    Ethnicity,
+    Gender,
+    Member,
+    MemberEvent,
+    PoliticalTheory,
+    Position,
+    Qualification,
+    Religion,
+    Status,
+    ethnicity_from_text,
+)
 from members.services import MEMBER_ORGANIZATION_KINDS, MINIMUM_AGE, PROBATION_MONTHS
 from organizations.models import OrganizationEvent, PartyOrganization
 from reports import summaries
@@ -30,12 +42,39 @@ from reports.importing.values import (
     parse_text,
 )
 
-PERSONAL = ("full_name", "gender", "birth_date", "ethnicity", "education", "position")
+PERSONAL = (
+    "full_name", "gender", "birth_date", "ethnicity", "religion", "education", "qualification",
+    "political_theory", "position", "from_pipeline",
+)  # fmt: skip
 PARTY = ("organization", "admitted_on", "official_on", "status")
 MEMBER_COLUMNS = [
     "id", "full_name", "gender", "birth_date", "ethnicity", "education", "position",
     "card_number", "national_id", "organization_id", "status", "admitted_on", "official_on",
+    "religion", "qualification", "political_theory", "from_pipeline",
 ]  # fmt: skip
+# Vietnamese names as the offices write them; the labels' translations are accepted too.
+RELIGION_ALIASES = (
+    ("không", "none"), ("không có", "none"), ("phật giáo", "buddhism"),
+    ("công giáo", "catholicism"), ("thiên chúa giáo", "catholicism"),
+    ("tin lành", "protestantism"), ("cao đài", "cao_dai"), ("hòa hảo", "hoa_hao"),
+    ("phật giáo hòa hảo", "hoa_hao"), ("hồi giáo", "islam"), ("khác", "other"),
+)  # fmt: skip
+QUALIFICATION_ALIASES = (
+    ("không", "none"), ("chưa qua đào tạo", "none"), ("trung cấp", "vocational"),
+    ("sơ cấp nghề", "vocational"), ("công nhân kỹ thuật", "vocational"),
+    ("cao đẳng", "college"), ("đại học", "university"), ("thạc sĩ", "master"),
+    ("thạc sỹ", "master"), ("tiến sĩ", "doctorate"), ("tiến sỹ", "doctorate"),
+)  # fmt: skip
+THEORY_ALIASES = (
+    ("không", "none"), ("chưa", "none"), ("sơ cấp", "elementary"),
+    ("trung cấp", "intermediate"), ("cao cấp", "advanced"), ("cử nhân", "advanced"),
+)  # fmt: skip
+# "from_pipeline" is written yes/no (có/không); an empty cell is "unknown".
+PIPELINE_CHOICES = (("yes", gettext_lazy("yes")), ("no", gettext_lazy("no")))
+PIPELINE_ALIASES = (
+    ("có", "yes"), ("không", "no"), ("true", "yes"), ("false", "no"), ("1", "yes"), ("0", "no"),
+    ("x", "yes"),
+)  # fmt: skip
 EVENT_COLUMNS = [
     "id", "member_id", "kind", "date", "decision_number", "organization_id", "status_after",
     "ended_on", "other_unit", "note",
@@ -47,6 +86,20 @@ def parse_national_id(value) -> str:
     if text and not (text.isdigit() and len(text) in (9, 12)):
         raise CellError(_("A national ID number has 9 or 12 digits."))
     return text
+
+
+def parse_ethnicity(value) -> str:
+    """An ethnic group by its code or name, in any spelling ("Tày", "Tay", "H'Mông")."""
+    text = parse_text(value, max_length=50)
+    if not text:
+        return ""
+    found = ethnicity_from_text(text)
+    if found is None:
+        raise CellError(
+            _("“%(value)s” is not one of: %(allowed)s.")
+            % {"value": text, "allowed": ", ".join(Ethnicity.values)}
+        )
+    return found
 
 
 class MembersFormat(ImportFormat):
@@ -69,9 +122,42 @@ class MembersFormat(ImportFormat):
             choices=Status.choices,
             aliases=(("dự bị", Status.PROBATIONARY), ("chính thức", Status.OFFICIAL)),
         ),
-        Column("ethnicity", "Dân tộc", example="Kinh"),
+        Column(
+            "ethnicity",
+            "Dân tộc",
+            example="Kinh",
+            choices=Ethnicity.choices,
+        ),
         Column("education", "Trình độ học vấn", example="12/12"),
         Column("position", "Chức vụ", example="worker", choices=Position.choices),
+        Column(
+            "religion",
+            "Tôn giáo",
+            example="none",
+            choices=Religion.choices,
+            aliases=RELIGION_ALIASES,
+        ),
+        Column(
+            "qualification",
+            "Trình độ chuyên môn",
+            example="university",
+            choices=Qualification.choices,
+            aliases=QUALIFICATION_ALIASES,
+        ),
+        Column(
+            "political_theory",
+            "Lý luận chính trị",
+            example="elementary",
+            choices=PoliticalTheory.choices,
+            aliases=THEORY_ALIASES,
+        ),
+        Column(
+            "from_pipeline",
+            "Từ quần chúng ưu tú",
+            example="yes",
+            choices=PIPELINE_CHOICES,
+            aliases=PIPELINE_ALIASES,
+        ),
     )
     key = ()  # duplicates are found by card number and national ID in `classify`
 
@@ -124,9 +210,15 @@ class MembersFormat(ImportFormat):
             "admitted_on": cell(row, cells, "admitted_on", parse_date),
             "official_on": cell(row, cells, "official_on", parse_date),
             "status": self.choice(row, cells, "status"),
-            "ethnicity": cell(row, cells, "ethnicity", parse_text, max_length=50),
+            "ethnicity": cell(row, cells, "ethnicity", parse_ethnicity) or "",
+            "religion": self.choice(row, cells, "religion") or "",
             "education": cell(row, cells, "education", parse_text, max_length=50),
+            "qualification": self.choice(row, cells, "qualification") or "",
+            "political_theory": self.choice(row, cells, "political_theory") or "",
             "position": self.choice(row, cells, "position") or "",
+            "from_pipeline": {"yes": True, "no": False}.get(
+                self.choice(row, cells, "from_pipeline")
+            ),
         }
         row.values = values
         # Cells left empty (or columns left out): for a member on record, they mean "unknown"
@@ -330,6 +422,8 @@ class MembersFormat(ImportFormat):
                     values["ethnicity"], values["education"], values["position"],
                     values["card_number"], values["national_id"], row.organization[0],
                     values["status"], values["admitted_on"], values["official_on"],
+                    values["religion"], values["qualification"], values["political_theory"],
+                    values["from_pipeline"],
                 )
             )  # fmt: skip
             events.extend(self._events(member_id, row))

@@ -33,6 +33,152 @@ class Position(models.TextChoices):
     WORKER = "worker", _("Worker")
 
 
+class Ethnicity(models.TextChoices):
+    # The 54 ethnic groups in the order of the General Statistics Office's list (codes 01-54),
+    # then "other" (a foreign-born member, say). English names without diacritics; the
+    # Vietnamese names are in ETHNIC_NAMES_VI (imports accept both).
+    KINH = "kinh", _("Kinh")
+    TAY = "tay", _("Tay")
+    THAI = "thai", _("Thai")
+    HOA = "hoa", _("Hoa")
+    KHMER = "khmer", _("Khmer")
+    MUONG = "muong", _("Muong")
+    NUNG = "nung", _("Nung")
+    HMONG = "hmong", _("Hmong")
+    DAO = "dao", _("Dao")
+    GIA_RAI = "gia_rai", _("Gia Rai")
+    NGAI = "ngai", _("Ngai")
+    E_DE = "e_de", _("E De")
+    BA_NA = "ba_na", _("Ba Na")
+    XO_DANG = "xo_dang", _("Xo Dang")
+    SAN_CHAY = "san_chay", _("San Chay")
+    CO_HO = "co_ho", _("Co Ho")
+    CHAM = "cham", _("Cham")
+    SAN_DIU = "san_diu", _("San Diu")
+    HRE = "hre", _("Hre")
+    MNONG = "mnong", _("Mnong")
+    RA_GLAI = "ra_glai", _("Ra Glai")
+    XTIENG = "xtieng", _("Xtieng")
+    BRU_VAN_KIEU = "bru_van_kieu", _("Bru Van Kieu")
+    THO = "tho", _("Tho")
+    GIAY = "giay", _("Giay")
+    CO_TU = "co_tu", _("Co Tu")
+    GIE_TRIENG = "gie_trieng", _("Gie Trieng")
+    MA = "ma", _("Ma")
+    KHO_MU = "kho_mu", _("Kho Mu")
+    CO = "co", _("Co")
+    TA_OI = "ta_oi", _("Ta Oi")
+    CHO_RO = "cho_ro", _("Cho Ro")
+    KHANG = "khang", _("Khang")
+    XINH_MUN = "xinh_mun", _("Xinh Mun")
+    HA_NHI = "ha_nhi", _("Ha Nhi")
+    CHU_RU = "chu_ru", _("Chu Ru")
+    LAO = "lao", _("Lao")
+    LA_CHI = "la_chi", _("La Chi")
+    LA_HA = "la_ha", _("La Ha")
+    PHU_LA = "phu_la", _("Phu La")
+    LA_HU = "la_hu", _("La Hu")
+    LU = "lu", _("Lu")
+    LO_LO = "lo_lo", _("Lo Lo")
+    CHUT = "chut", _("Chut")
+    MANG = "mang", _("Mang")
+    PA_THEN = "pa_then", _("Pa Then")
+    CO_LAO = "co_lao", _("Co Lao")
+    CONG = "cong", _("Cong")
+    BO_Y = "bo_y", _("Bo Y")
+    SI_LA = "si_la", _("Si La")
+    PU_PEO = "pu_peo", _("Pu Peo")
+    BRAU = "brau", _("Brau")
+    O_DU = "o_du", _("O Du")
+    RO_MAM = "ro_mam", _("Ro Mam")
+    OTHER = "other", _("Other ethnic group")
+
+
+ETHNIC_NAMES_VI = {
+    Ethnicity.KINH: "Kinh",
+    Ethnicity.TAY: "Tày",
+    Ethnicity.THAI: "Thái",
+    Ethnicity.HOA: "Hoa",
+    Ethnicity.KHMER: "Khơ-me",
+    Ethnicity.MUONG: "Mường",
+    Ethnicity.NUNG: "Nùng",
+    Ethnicity.HMONG: "HMông",
+    Ethnicity.DAO: "Dao",
+    Ethnicity.GIA_RAI: "Gia-rai",
+    Ethnicity.NGAI: "Ngái",
+    Ethnicity.E_DE: "Ê-đê",
+    Ethnicity.BA_NA: "Ba na",
+    Ethnicity.XO_DANG: "Xơ-đăng",
+    Ethnicity.SAN_CHAY: "Sán Chay",
+    Ethnicity.CO_HO: "Cơ-ho",
+    Ethnicity.CHAM: "Chăm",
+    Ethnicity.SAN_DIU: "Sán Dìu",
+    Ethnicity.HRE: "Hrê",
+    Ethnicity.MNONG: "Mnông",
+    Ethnicity.RA_GLAI: "Ra-glai",
+    Ethnicity.XTIENG: "Xtiêng",
+    Ethnicity.BRU_VAN_KIEU: "Bru-Vân Kiều",
+    Ethnicity.THO: "Thổ",
+    Ethnicity.GIAY: "Giáy",
+    Ethnicity.CO_TU: "Cơ-tu",
+    Ethnicity.GIE_TRIENG: "Giẻ-Triêng",
+    Ethnicity.MA: "Mạ",
+    Ethnicity.KHO_MU: "Khơ-mú",
+    Ethnicity.CO: "Co",
+    Ethnicity.TA_OI: "Tà-ôi",
+    Ethnicity.CHO_RO: "Chơ-ro",
+    Ethnicity.KHANG: "Kháng",
+    Ethnicity.XINH_MUN: "Xinh-mun",
+    Ethnicity.HA_NHI: "Hà Nhì",
+    Ethnicity.CHU_RU: "Chu-ru",
+    Ethnicity.LAO: "Lào",
+    Ethnicity.LA_CHI: "La Chí",
+    Ethnicity.LA_HA: "La Ha",
+    Ethnicity.PHU_LA: "Phù Lá",
+    Ethnicity.LA_HU: "La Hủ",
+    Ethnicity.LU: "Lự",
+    Ethnicity.LO_LO: "Lô Lô",
+    Ethnicity.CHUT: "Chứt",
+    Ethnicity.MANG: "Mảng",
+    Ethnicity.PA_THEN: "Pà Thẻn",
+    Ethnicity.CO_LAO: "Cờ Lao",
+    Ethnicity.CONG: "Cống",
+    Ethnicity.BO_Y: "Bố Y",
+    Ethnicity.SI_LA: "Si La",
+    Ethnicity.PU_PEO: "Pu Péo",
+    Ethnicity.BRAU: "Brâu",
+    Ethnicity.O_DU: "Ơ Đu",
+    Ethnicity.RO_MAM: "Rơ-măm",
+}
+
+
+class Religion(models.TextChoices):
+    NONE = "none", _("No religion")
+    BUDDHISM = "buddhism", _("Buddhism")
+    CATHOLICISM = "catholicism", _("Catholicism")
+    PROTESTANTISM = "protestantism", _("Protestantism")
+    CAO_DAI = "cao_dai", _("Cao Dai")
+    HOA_HAO = "hoa_hao", _("Hoa Hao Buddhism")
+    ISLAM = "islam", _("Islam")
+    OTHER = "other", _("Other religion")
+
+
+class Qualification(models.TextChoices):
+    NONE = "none", _("No professional qualification")
+    VOCATIONAL = "vocational", _("Vocational training")
+    COLLEGE = "college", _("College")
+    UNIVERSITY = "university", _("University")
+    MASTER = "master", _("Master's degree")
+    DOCTORATE = "doctorate", _("Doctorate")
+
+
+class PoliticalTheory(models.TextChoices):
+    NONE = "none", _("No political theory training")
+    ELEMENTARY = "elementary", _("Elementary")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
 class Status(models.TextChoices):
     PROBATIONARY = "probationary", _("Probationary member")
     OFFICIAL = "official", _("Official member")
@@ -61,10 +207,25 @@ class Member(models.Model):
     full_name = models.CharField(_("full name"), max_length=200)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    ethnicity = models.CharField(_("ethnicity"), max_length=50, blank=True, default="Kinh")
+    # Blank is "unknown" for each of these coded attributes (counted as such in reports).
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=16, choices=Ethnicity.choices, blank=True, default="kinh"
+    )
+    religion = models.CharField(_("religion"), max_length=16, choices=Religion.choices, blank=True)
     education = models.CharField(_("general education"), max_length=50, blank=True)
+    qualification = models.CharField(
+        _("professional qualification"), max_length=16, choices=Qualification.choices, blank=True
+    )
+    political_theory = models.CharField(
+        _("political theory"), max_length=16, choices=PoliticalTheory.choices, blank=True
+    )
     position = models.CharField(
         _("position in the enterprise"), max_length=16, choices=Position.choices, blank=True
+    )
+    # Whether the member was admitted from an outstanding candidate (the pipeline): set by
+    # `member_admit` when a candidate is admitted, or entered; null is "unknown".
+    from_pipeline = models.BooleanField(
+        _("from the candidate pipeline"), null=True, blank=True, default=None
     )
     card_number = models.CharField(_("Party card number"), max_length=20, blank=True)
     national_id = models.CharField(_("national ID number"), max_length=12, blank=True)
@@ -114,6 +275,26 @@ class Member(models.Model):
             models.CheckConstraint(
                 condition=Q(position="") | Q(position__in=Position.values),
                 name="member_position_valid",
+                violation_error_message=_("A value outside the allowed choices was given."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ethnicity="") | Q(ethnicity__in=Ethnicity.values),
+                name="member_ethnicity_valid",
+                violation_error_message=_("A value outside the allowed choices was given."),
+            ),
+            models.CheckConstraint(
+                condition=Q(religion="") | Q(religion__in=Religion.values),
+                name="member_religion_valid",
+                violation_error_message=_("A value outside the allowed choices was given."),
+            ),
+            models.CheckConstraint(
+                condition=Q(qualification="") | Q(qualification__in=Qualification.values),
+                name="member_qualification_valid",
+                violation_error_message=_("A value outside the allowed choices was given."),
+            ),
+            models.CheckConstraint(
+                condition=Q(political_theory="") | Q(political_theory__in=PoliticalTheory.values),
+                name="member_political_theory_valid",
                 violation_error_message=_("A value outside the allowed choices was given."),
             ),
             models.UniqueConstraint(
@@ -380,3 +561,42 @@ class MemberAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.action} {self.member or self.detail} {self.at:%d/%m/%Y %H:%M}"
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics, hyphens, apostrophes or spaces: "H'Mông" -> "hmong"."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c)).lower()
+
+
+# Other spellings met in lists (older names, the English ones, no diacritics).
+_ETHNIC_SPELLINGS = {
+    "mong": Ethnicity.HMONG,
+    "meo": Ethnicity.HMONG,
+    "khome": Ethnicity.KHMER,
+    "brauvankieu": Ethnicity.BRU_VAN_KIEU,
+    "vankieu": Ethnicity.BRU_VAN_KIEU,
+    "ede": Ethnicity.E_DE,
+    "bahnar": Ethnicity.BA_NA,
+    "jarai": Ethnicity.GIA_RAI,
+    "sedang": Ethnicity.XO_DANG,
+    "stieng": Ethnicity.XTIENG,
+    "coho": Ethnicity.CO_HO,
+    "kohoo": Ethnicity.CO_HO,
+    "hanhi": Ethnicity.HA_NHI,
+    "colao": Ethnicity.CO_LAO,
+    "khac": Ethnicity.OTHER,
+}
+
+
+def ethnicity_from_text(text: str) -> str | None:
+    """The ethnic group a written name stands for (any spelling above), None if unknown."""
+    folded = _fold(text or "")
+    if not folded:
+        return None
+    for value, label in Ethnicity.choices:
+        if folded in (_fold(value), _fold(str(label)), _fold(ETHNIC_NAMES_VI.get(value, ""))):
+            return value
+    return _ETHNIC_SPELLINGS.get(folded)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from config.dates import add_months, dmy, validate_not_future
 from config.errors import check_fields, field_error
-from members.models import ACTIVE_STATUSES, Candidate, Member, MemberEvent, Status
+from members.models import ACTIVE_STATUSES, Candidate, Ethnicity, Member, MemberEvent, Status
 from organizations.models import PartyOrganization
 from reports import summaries
 
@@ -59,6 +59,7 @@ def _check_person(
     national_id: str,
     on: datetime.date,
     exclude_pk=None,
+    attributes: dict | None = None,
 ) -> None:
     errors = {}
     if not full_name.strip():
@@ -79,10 +80,14 @@ def _check_person(
         errors["national_id"] = _("A member with this national ID number is already on record.")
     if errors:
         raise ValidationError(errors, code="invalid_person")
-    # Then the model's own limits (lengths) that the checks above do not cover.
+    # Then the model's own limits (lengths, choices) that the checks above do not cover.
     check_fields(
         Member(
-            full_name=full_name, gender=gender, card_number=card_number, national_id=national_id
+            full_name=full_name,
+            gender=gender,
+            card_number=card_number,
+            national_id=national_id,
+            **(attributes or {}),
         ),
         exclude=["organization", "status", "birth_date", "admitted_on", "official_on"],
     )
@@ -185,9 +190,13 @@ def member_admit(
     gender: str,
     birth_date: datetime.date | None = None,
     decision_number: str = "",
-    ethnicity: str = "Kinh",
+    ethnicity: str = Ethnicity.KINH,
+    religion: str = "",
     education: str = "",
+    qualification: str = "",
+    political_theory: str = "",
     position: str = "",
+    from_pipeline: bool | None = None,
     card_number: str = "",
     national_id: str = "",
     candidate: Candidate | None = None,
@@ -195,8 +204,18 @@ def member_admit(
     """Admit a new member (kết nạp): a probationary member from `date`.
 
     The same person (card number or national ID) cannot be admitted twice. When `candidate`
-    is given, the candidate is linked to the new member.
+    is given, the candidate is linked to the new member, who is then "from the pipeline"
+    whatever `from_pipeline` says.
     """
+    attributes = {
+        "ethnicity": ethnicity,
+        "religion": religion,
+        "education": education,
+        "qualification": qualification,
+        "political_theory": political_theory,
+        "position": position,
+        "from_pipeline": True if candidate is not None else from_pipeline,
+    }
     validate_not_future(date)
     _check_organization(organization, date)
     _check_person(
@@ -206,6 +225,7 @@ def member_admit(
         card_number=card_number,
         national_id=national_id,
         on=date,
+        attributes=attributes,
     )
     if candidate is not None:
         _check_candidate_ready(Candidate.objects.select_for_update().get(pk=candidate.pk), date)
@@ -213,9 +233,7 @@ def member_admit(
         full_name=full_name.strip(),
         gender=gender,
         birth_date=birth_date,
-        ethnicity=ethnicity,
-        education=education,
-        position=position,
+        **attributes,
         card_number=card_number,
         national_id=national_id,
         organization=organization,
@@ -278,9 +296,13 @@ def member_transfer_in(
     from_unit: str = "",
     decision_number: str = "",
     birth_date: datetime.date | None = None,
-    ethnicity: str = "Kinh",
+    ethnicity: str = Ethnicity.KINH,
+    religion: str = "",
     education: str = "",
+    qualification: str = "",
+    political_theory: str = "",
     position: str = "",
+    from_pipeline: bool | None = None,
     card_number: str = "",
     national_id: str = "",
 ) -> Member:
@@ -288,6 +310,15 @@ def member_transfer_in(
 
     A person who was transferred out earlier and comes back keeps their record.
     """
+    attributes = {
+        "ethnicity": ethnicity,
+        "religion": religion,
+        "education": education,
+        "qualification": qualification,
+        "political_theory": political_theory,
+        "position": position,
+        "from_pipeline": from_pipeline,
+    }
     validate_not_future(date)
     _check_organization(organization, date)
     if status not in ACTIVE_STATUSES:
@@ -328,6 +359,7 @@ def member_transfer_in(
             national_id=national_id,
             on=date,
             exclude_pk=returning.pk,
+            attributes=attributes,
         )
         member = returning
     else:
@@ -338,14 +370,13 @@ def member_transfer_in(
             card_number=card_number,
             national_id=national_id,
             on=date,
+            attributes=attributes,
         )
         member = _create_member(
             full_name=full_name.strip(),
             gender=gender,
             birth_date=birth_date,
-            ethnicity=ethnicity,
-            education=education,
-            position=position,
+            **attributes,
             card_number=card_number,
             national_id=national_id,
             organization=organization,

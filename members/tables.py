@@ -22,6 +22,14 @@ class MemberTable(tables.Table):
     birth_date = DayColumn()
     admitted_on = DayColumn()
     official_on = DayColumn()
+    # In the exports only (the page keeps its width): what the composition report counts.
+    ethnicity = tables.Column(visible=False)
+    religion = tables.Column(visible=False)
+    education = tables.Column(visible=False)
+    qualification = tables.Column(visible=False)
+    political_theory = tables.Column(visible=False)
+    position = tables.Column(visible=False)
+    from_pipeline = tables.BooleanColumn(visible=False, null=True)
 
     class Meta:
         model = Member
@@ -34,6 +42,13 @@ class MemberTable(tables.Table):
             "admitted_on",
             "official_on",
             "card_number",
+            "ethnicity",
+            "religion",
+            "education",
+            "qualification",
+            "political_theory",
+            "position",
+            "from_pipeline",
         ]
         attrs = {"class": "table table-sm table-striped table-hover align-middle"}
         empty_text = _("No member matches these filters.")

@@ -23,7 +23,17 @@ from django.test.utils import override_settings
 
 from config.dates import add_months
 from members import services as member_services
-from members.models import Candidate, Gender, Member, MemberEvent, Position
+from members.models import (
+    Candidate,
+    Ethnicity,
+    Gender,
+    Member,
+    MemberEvent,
+    PoliticalTheory,
+    Position,
+    Qualification,
+    Religion,
+)
 from organizations import services as org_services
 from organizations.models import Enterprise, PartyOrganization, Profile, Zone
 from reports import summaries
@@ -187,7 +197,12 @@ GIVEN = {
         "Hạnh",
     ],
 }
-ETHNICITIES = ["Kinh"] * 18 + ["Tày", "Mường", "Thái", "Nùng"]
+ETHNICITIES = [Ethnicity.KINH] * 18 + [
+    Ethnicity.TAY,
+    Ethnicity.MUONG,
+    Ethnicity.THAI,
+    Ethnicity.NUNG,
+]
 EDUCATION = ["12/12"] * 9 + ["9/12"]
 POSITIONS = (
     [Position.WORKER] * 9
@@ -196,6 +211,35 @@ POSITIONS = (
     + [Position.YOUTH_OFFICER]
     + [Position.MANAGER] * 2
 )
+RELIGIONS = [
+    (Religion.NONE, 82),
+    (Religion.BUDDHISM, 10),
+    (Religion.CATHOLICISM, 5),
+    (Religion.PROTESTANTISM, 1),
+    (Religion.OTHER, 1),
+    ("", 1),
+]
+Q = Qualification
+QUALIFICATIONS = {
+    Position.MANAGER: [(Q.UNIVERSITY, 70), (Q.MASTER, 20), (Q.COLLEGE, 10)],
+    Position.TECHNICAL: [(Q.UNIVERSITY, 45), (Q.COLLEGE, 40), (Q.VOCATIONAL, 15)],
+    Position.UNION_OFFICER: [(Q.UNIVERSITY, 40), (Q.COLLEGE, 35), (Q.VOCATIONAL, 25)],
+    Position.YOUTH_OFFICER: [(Q.UNIVERSITY, 40), (Q.COLLEGE, 40), (Q.VOCATIONAL, 20)],
+    Position.WORKER: [
+        (Q.VOCATIONAL, 50),
+        (Q.NONE, 25),
+        (Q.COLLEGE, 18),
+        (Q.UNIVERSITY, 5),
+        ("", 2),
+    ],
+}
+POLITICAL_THEORY = [
+    (PoliticalTheory.NONE, 30),
+    (PoliticalTheory.ELEMENTARY, 55),
+    (PoliticalTheory.INTERMEDIATE, 12),
+    (PoliticalTheory.ADVANCED, 2),
+    ("", 1),
+]
 BRANDS = [
     "Sakura",
     "Hanam",
@@ -311,6 +355,24 @@ class Builder:
     protected: set = field(default_factory=set)  # organizations whose members are never removed
     officials: list = field(default_factory=list)  # heap of (date, seq, member)
     ledger_end: D = HN_LEDGER_END
+    # The attributes added for the composition report are drawn from their own stream, so
+    # that every draw of `rng` (and every figure of the demo) stays what it was.
+    traits: random.Random = field(init=False)
+
+    def __post_init__(self):
+        self.traits = random.Random(f"traits-{self.prefix}")
+
+    def attributes(self, position: str) -> dict:
+        """Religion, qualification and political theory, with weights that look like the zones':
+        Kinh and no religion for most, degrees for managers and technical staff, vocational
+        training for most workers, a few left unknown."""
+        pick = self.traits.choices
+        degrees = QUALIFICATIONS.get(position, QUALIFICATIONS[Position.WORKER])
+        return {
+            "religion": pick(*zip(*RELIGIONS, strict=True))[0],
+            "qualification": pick(*zip(*degrees, strict=True))[0],
+            "political_theory": pick(*zip(*POLITICAL_THEORY, strict=True))[0],
+        }
 
     def person(self, on: D) -> dict:
         n = next(self.counter)
@@ -323,13 +385,17 @@ class Builder:
             ]
         )
         age_days = self.rng.randint(19 * 365, 45 * 365)
+        ethnicity = self.rng.choice(ETHNICITIES)
+        education = self.rng.choice(EDUCATION)
+        position = self.rng.choice(POSITIONS)
         return {
             "full_name": name,
             "gender": gender,
             "birth_date": on - datetime.timedelta(days=age_days),
-            "ethnicity": self.rng.choice(ETHNICITIES),
-            "education": self.rng.choice(EDUCATION),
-            "position": self.rng.choice(POSITIONS),
+            "ethnicity": ethnicity,
+            "education": education,
+            "position": position,
+            **self.attributes(position),
             "card_number": f"{self.prefix}{n:06d}",
             "national_id": f"0{'01' if self.prefix == '1' else '31'}{n:09d}",
         }
@@ -339,6 +405,9 @@ class Builder:
             organization=organization,
             date=day,
             decision_number=f"{next(self.counter)}-QĐ/ĐU",
+            # Most admissions come from the outstanding candidates (Hai Phong: 93%); those
+            # transferred in are left unknown.
+            from_pipeline=self.traits.random() < 0.93,
             **self.person(day),
         )
         self.active[member.pk] = (organization.pk, day)
@@ -377,9 +446,14 @@ class Builder:
 
 
 def _enterprises(rng: random.Random, zones: list[Zone], count: int, tag: str) -> list[Enterprise]:
+    """`count` enterprises, handed to new cells in this order over the years: later ones are
+    more often foreign-invested (15% for the first, 80% from the hundredth), so that the FDI
+    share of the members grows over the years as in the zones. The ownership is drawn from a
+    stream of its own; `rng` draws what it always drew, so that the demo's figures stay."""
+    owners = random.Random(f"ownership-{tag}")
     result = []
     for i in range(count):
-        ownership = rng.choices(
+        drawn = rng.choices(
             [
                 Enterprise.Ownership.FDI,
                 Enterprise.Ownership.DOMESTIC_PRIVATE,
@@ -388,6 +462,18 @@ def _enterprises(rng: random.Random, zones: list[Zone], count: int, tag: str) ->
             ],
             weights=[60, 30, 7, 3],
         )[0]
+        fdi_share = 0.15 + 0.65 * min(i / 100, 1)
+        if owners.random() < fdi_share:
+            ownership = Enterprise.Ownership.FDI
+        else:
+            ownership = owners.choices(
+                [
+                    Enterprise.Ownership.DOMESTIC_PRIVATE,
+                    Enterprise.Ownership.JOINT_VENTURE,
+                    Enterprise.Ownership.STATE,
+                ],
+                weights=[70, 20, 10],
+            )[0]
         trade = TRADES[i % len(TRADES)]
         brand = BRANDS[(i * 7) % len(BRANDS)]
         if ownership == Enterprise.Ownership.FDI:
@@ -396,14 +482,16 @@ def _enterprises(rng: random.Random, zones: list[Zone], count: int, tag: str) ->
             name = f"Công ty {trade} {brand}"
         else:
             name = f"Công ty CP {trade} {brand}"
+        foreign = ("fdi", "joint_venture")
+        country = rng.choice(COUNTRIES) if drawn in foreign else ""
+        if ownership in foreign and not country:
+            country = owners.choice(COUNTRIES)
         result.append(
             Enterprise.objects.create(
                 name=f"{name} {tag}{i + 1:03d}" if i >= len(BRANDS) else name,
                 zone=zones[i % len(zones)],
                 ownership=ownership,
-                investor_country=rng.choice(COUNTRIES)
-                if ownership in ("fdi", "joint_venture")
-                else "",
+                investor_country=country if ownership in foreign else "",
                 workforce=rng.randint(120, 6000),
             )
         )

@@ -15,7 +15,8 @@ class CodeSelect2(autocomplete.ModelSelect2):
     """DAL's widget renders only the selected option, found by pk; here values are codes."""
 
     def filter_choices_to_render(self, selected_choices):
-        chosen = [choice for choice in selected_choices if choice]
+        # A value with a NUL cannot even be looked up on PostgreSQL (it names no committee).
+        chosen = [choice for choice in selected_choices if choice and "\x00" not in choice]
         self.choices.queryset = self.choices.queryset.filter(code__in=chosen)
 
 
@@ -101,3 +102,39 @@ class TargetForm(forms.ModelForm):
 
 class TargetReportForm(CommitteeForm):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)
+
+
+class CompositionForm(CommitteeForm):
+    """Committee and either the as-of date (members on it) or a period of admissions."""
+
+    as_of = DateField(label=_("As of"))
+    admitted_from = DateField(label=_("Admitted from"), required=False)
+    admitted_to = DateField(label=_("Admitted to"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        as_of, first, last = (cleaned.get(k) for k in ("as_of", "admitted_from", "admitted_to"))
+        if as_of and as_of > today():
+            self.add_error("as_of", _("The as-of date cannot be in the future."))
+        # A date that did not parse is reported already; "give both" would only add noise.
+        unparsed = self.has_error("admitted_from") or self.has_error("admitted_to")
+        if (first is None) != (last is None) and not unparsed:
+            self.add_error(
+                "admitted_to" if first else "admitted_from",
+                _("Give both dates of the admissions period, or neither."),
+            )
+        if first and last:
+            if first > last:
+                self.add_error("admitted_to", _("The period must not end before it begins."))
+            elif last > today():
+                self.add_error("admitted_to", _("The period cannot end in the future."))
+        return cleaned
+
+    @property
+    def period(self) -> tuple[datetime.date, datetime.date] | None:
+        """The admissions period as a flow's `(start, end]`, or None for members on a date."""
+        first = self.cleaned_data.get("admitted_from")
+        last = self.cleaned_data.get("admitted_to")
+        if first is None or last is None:
+            return None
+        return first - datetime.timedelta(days=1), last

@@ -81,12 +81,20 @@ class Tree:
         return found
 
 
-def _member_count(org_ids: set[int], day: datetime.date, statuses=ACTIVE) -> int:
-    return (
-        MemberEvent.objects.current_on(day)
-        .filter(organization_id__in=org_ids, status_after__in=statuses)
-        .count()
+def member_events_on(org_ids: set[int], day: datetime.date, statuses=ACTIVE):
+    """The events that make the members of `org_ids` on `day`: one per member counted."""
+    return MemberEvent.objects.current_on(day).filter(
+        organization_id__in=org_ids, status_after__in=statuses
     )
+
+
+def members_on(committee_id: int, day: datetime.date, ledger: OrganizationLedger):
+    """The events of the members the committee's subtree counts on `day` (as `ledger_stock`)."""
+    return member_events_on(ledger.tree_on(day).subtree(committee_id), day)
+
+
+def _member_count(org_ids: set[int], day: datetime.date, statuses=ACTIVE) -> int:
+    return member_events_on(org_ids, day, statuses).count()
 
 
 def _union_stock(org_ids: set[int], day: datetime.date, kind: str) -> tuple[int, int]:
@@ -142,14 +150,23 @@ def _segments(ledger: OrganizationLedger, committee_id: int, start, end):
     return pieces
 
 
-def _member_flows(ledger, committee_id, start, end) -> dict[str, int]:
-    counts = dict.fromkeys(MemberEvent.Kind.values, 0)
+def member_events_between(committee_id: int, start, end, ledger: OrganizationLedger):
+    """The member events of the committee's subtree over `(start, end]`, each counted where
+    its organization stood on its date (filter by `kind` for admissions, say)."""
     condition = Q()
     for low, high, subtree in _segments(ledger, committee_id, start, end):
         condition |= Q(date__range=(low, high), organization_id__in=subtree)
-    if condition:
-        rows = MemberEvent.objects.filter(condition).values("kind").annotate(n=Count("pk"))
-        counts.update({row["kind"]: row["n"] for row in rows})
+    return MemberEvent.objects.filter(condition) if condition else MemberEvent.objects.none()
+
+
+def _member_flows(ledger, committee_id, start, end) -> dict[str, int]:
+    counts = dict.fromkeys(MemberEvent.Kind.values, 0)
+    rows = (
+        member_events_between(committee_id, start, end, ledger)
+        .values("kind")
+        .annotate(n=Count("pk"))
+    )
+    counts.update({row["kind"]: row["n"] for row in rows})
     # Members carried in or out of the subtree when an organization moved across its edge.
     moved = 0
     for org_id, _kind, date, parent_id, previous_id in ledger.moves_between(start, end):

@@ -51,7 +51,10 @@ from reports.demo import (
     ETHNICITIES,
     GIVEN,
     MIDDLE,
+    POLITICAL_THEORY,
     POSITIONS,
+    QUALIFICATIONS,
+    RELIGIONS,
     SURNAMES,
     TRADES,
     apportion,
@@ -349,7 +352,29 @@ MEMBER_FIELDS = (
     "status",
     "admitted_on",
     "official_on",
+    "religion",
+    "qualification",
+    "political_theory",
+    "from_pipeline",
 )
+
+
+def _trait_table(weights: list[tuple[str, int]], stream: random.Random, size: int = 100) -> list:
+    """`size` values in the proportions of `weights`, shuffled: a member's value is read at
+    its id's place, cheaply and the same on every run, without drawing from the chunks' rng
+    (whose draws make the figures)."""
+    values = [str(value) for value, n in weights for _ in range(n)]
+    table = [values[i * len(values) // size] for i in range(size)]
+    stream.shuffle(table)
+    return table
+
+
+_TRAITS = random.Random("national-traits")
+RELIGION_TABLE = _trait_table(RELIGIONS, _TRAITS)
+THEORY_TABLE = _trait_table(POLITICAL_THEORY, _TRAITS)
+QUALIFICATION_TABLES = {
+    str(position): _trait_table(weights, _TRAITS) for position, weights in QUALIFICATIONS.items()
+}
 # No id: nothing refers to these rows, and the database numbers them in the order written,
 # which is each member's date order (the services read a member's events by date, then pk).
 EVENT_FIELDS = (
@@ -930,10 +955,17 @@ class NationalBuilder:
         name, gender, national_id = self.person(rng, chunk.card_code, birth)
         # A Party card is issued with official membership.
         card = self.card(chunk.card_code) if any(e[3] == OFFICIAL for e in events) else ""
+        ethnicity, education, position = (
+            rng.choice(ETHNICITIES).value,
+            rng.choice(EDUCATION),
+            rng.choice(POSITIONS).value,
+        )
+        place = (pk * 37) % 100
         self.members.append(
-            (pk, name, gender, birth, rng.choice(ETHNICITIES), rng.choice(EDUCATION),
-             rng.choice(POSITIONS).value, card, national_id, events[-1][2], events[-1][3],
-             admitted_on, official_on)
+            (pk, name, gender, birth, ethnicity, education, position, card, national_id,
+             events[-1][2], events[-1][3], admitted_on, official_on, RELIGION_TABLE[place],
+             QUALIFICATION_TABLES[position][place], THEORY_TABLE[(place * 7) % 100],
+             True if kind == ADMITTED and place < 93 else None)
         )  # fmt: skip
         # Each event is ended by the next one; the last one is not (yet).
         ends = [D.fromordinal(event[1]) for event in events[1:]] + [None]

@@ -162,3 +162,51 @@ class ImportBatchTable(tables.Table):
         from reports.importing.registry import FORMATS
 
         return FORMATS[value][1] if value in FORMATS else value
+
+
+SHARE = "{% if value is not None %}{{ value }}%{% else %}—{% endif %}"
+
+
+class CompositionTable(tables.Table):
+    """One row per (dimension, category) of a composition: rows of `Composition.rows()`."""
+
+    dimension = tables.Column(verbose_name=_("Dimension"), accessor="0__label")
+    category = tables.Column(verbose_name=_("Category"), accessor="1__label")
+    count = tables.Column(verbose_name=_("Members"), accessor="1__count", attrs=NUMBER)
+    share = tables.TemplateColumn(SHARE, verbose_name=_("Share"), accessor="1__share", attrs=NUMBER)
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        row_attrs = {"data-category": lambda record: f"{record[0].key}:{record[1].value}"}
+        empty_text = _("No figures.")
+
+    def value_share(self, value):
+        return value  # the number alone in exports, without the % sign
+
+
+def comparison_table(headings: list[str]) -> type[tables.Table]:
+    """The comparison: a row per (dimension, category), a count and a share column per child
+    committee (rows of `Comparison.rows()`)."""
+    attrs = {
+        "dimension": tables.Column(verbose_name=_("Dimension"), accessor="0__label"),
+        "category": tables.Column(verbose_name=_("Category"), accessor="1__label"),
+    }
+    for index, heading in enumerate(headings):
+        attrs[f"count_{index}"] = tables.Column(
+            verbose_name=heading, accessor=f"2__{index}__0", attrs=NUMBER
+        )
+        attrs[f"share_{index}"] = tables.TemplateColumn(
+            SHARE, verbose_name=_("Share"), accessor=f"2__{index}__1", attrs=NUMBER
+        )
+        attrs[f"value_share_{index}"] = lambda self, value: value
+    attrs["Meta"] = type(
+        "Meta",
+        (),
+        {
+            "orderable": False,
+            "attrs": {"class": "table table-sm table-striped align-middle", "id": "comparison"},
+            "empty_text": _("No figures."),
+        },
+    )
+    return type("ComparisonTable", (tables.Table,), attrs)

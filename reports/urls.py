@@ -8,6 +8,7 @@ urlpatterns = [
     path("growth/", views.GrowthView.as_view(), name="growth"),
     path("targets/", views.TargetReportView.as_view(), name="targets"),
     path("years/", views.YearsView.as_view(), name="years"),
+    path("composition/", views.CompositionView.as_view(), name="composition"),
     path("years/close/", views.CloseYearView.as_view(), name="close_year"),
     path("reconcile/", views.ReconcileView.as_view(), name="reconcile"),
     path("target-entries/", views.TargetListView.as_view(), name="target_list"),

@@ -14,11 +14,12 @@ from config.exports import SafeExportMixin
 from config.views import ScopedModelFormMixin, ScopedQuerysetMixin
 from organizations.models import PartyOrganization
 from organizations.scope import is_administrator
-from reports import statistics, years
+from reports import composition, statistics, years
 from reports.dashboard import dashboard
 from reports.formatting import multiple, percent
 from reports.forms import (
     CommitteeForm,
+    CompositionForm,
     GrowthForm,
     TargetForm,
     TargetReportForm,
@@ -26,10 +27,12 @@ from reports.forms import (
 )
 from reports.models import Metric, Target, YearlyFigure
 from reports.tables import (
+    CompositionTable,
     GrowthTable,
     ReconciliationTable,
     TargetReportTable,
     TargetTable,
+    comparison_table,
     year_table,
 )
 from reports.targets import target_rows
@@ -140,6 +143,59 @@ class GrowthView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView
                 organizations_balance=self.growth.balances(organizations),
                 members_balance=self.growth.balances(members),
             )
+        return context
+
+
+class CompositionView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+    """Who the members are (on a date) or who was admitted (in a period), by dimension, with
+    the same by child committee; `?table=comparison` exports the comparison."""
+
+    template_name = "reports/composition.html"
+    export_name = "co-cau-dang-vien"
+
+    def get(self, request, *args, **kwargs):
+        # Without parameters: the user's committee today.
+        data = {"as_of": today().strftime("%d/%m/%Y")}
+        if "committee" in request.GET:
+            data.update(request.GET.dict())
+        elif (committee := self.default_committee()) is not None:
+            data["committee"] = committee.code
+        self.form = CompositionForm(data if "committee" in data else None, user=request.user)
+        self.result = self.comparison = None
+        if self.form.is_valid():
+            period = self.form.period
+            self.result = composition.compose(
+                self.form.cleaned_data["committee"],
+                as_of=None if period else self.form.cleaned_data["as_of"],
+                start=period and period[0],
+                end=period and period[1],
+            )
+            self.comparison = composition.compare(self.result)
+        return super().get(request, *args, **kwargs)
+
+    def get_table(self, **kwargs):
+        if self.request.GET.get("table") == "comparison" and self.comparison:
+            headings = [heading for heading, _column in self.comparison.columns]
+            return comparison_table(headings)(list(self.comparison.rows()))
+        return CompositionTable(list(self.result.rows()) if self.result else [])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(form=self.form, result=self.result, **kwargs)
+        if self.result and self.result.total is not None:
+            years = composition.ownership_by_year(self.result)
+            context.update(
+                years=years,
+                charts=composition.chart_data(self.result, years),
+                dimension_tables=[
+                    (dimension, CompositionTable([(dimension, c) for c in dimension.categories]))
+                    for dimension in self.result.dimensions
+                ],
+            )
+            if self.comparison:
+                headings = [heading for heading, _column in self.comparison.columns]
+                context["comparison_table"] = comparison_table(headings)(
+                    list(self.comparison.rows())
+                )
         return context
 
 

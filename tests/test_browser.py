@@ -192,3 +192,17 @@ def test_staff_import_a_member_list_through_the_worker(page_as, portal, tmp_path
     page.wait_for_selector("#import-state[data-state=done]", timeout=30_000)
     page.goto(f"{portal}/")
     assert int(member_count(page).replace(".", "")) == before + 300
+
+
+def test_composition_page_draws_a_chart_beside_each_table(page_as, portal):
+    page = page_as("lanhdao")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{portal}/reports/composition/?committee=HN-KCNCX&as_of=31/05/2022")
+    assert "1.328" in page.locator("#composition-total").inner_text()
+    drawn = page.evaluate(
+        "() => [...document.querySelectorAll('canvas')].filter(c => Chart.getChart(c)).length"
+    )
+    assert drawn == 10  # nine dimensions and the years by ownership
+    assert errors == []

@@ -79,14 +79,16 @@ def member_rows(user) -> Iterator[list]:
         .values_list(
             "full_name", "gender", "birth_date", "organization__code", "card_number",
             "national_id", "admitted_on", "official_on", "status", "ethnicity", "education",
-            "position",
+            "position", "religion", "qualification", "political_theory", "from_pipeline",
         )
     )  # fmt: skip
+    pipeline = {True: "yes", False: "no", None: ""}
     for row in members.iterator(chunk_size=2000):
         (name, gender, birth, organization, card, national_id, admitted, official, *rest) = row
+        *rest, from_pipeline = rest
         yield [
             name, gender, dmy(birth), organization, card, national_id, dmy(admitted),
-            dmy(official), *rest,
+            dmy(official), *rest, pipeline[from_pipeline],
         ]  # fmt: skip
 
 
