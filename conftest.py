@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from reports.demo import load_demo
+from tests.helpers import pass_second_factor
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +30,14 @@ def user(db):
 
 @pytest.fixture
 def login(client, user):
+    """A client logged in as this demo user; an administrator has also passed the second
+    factor (config/twofactor.py), as after a real login."""
+
     def as_user(username: str):
-        client.force_login(user(username))
+        account = user(username)
+        client.force_login(account)
+        if account.is_superuser:
+            pass_second_factor(client, account)
         return client
 
     return as_user

@@ -10,7 +10,10 @@ class PortalAdminSite(admin.AdminSite):
     site_title = _("Administration")
 
     def has_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        # ...and only after their second factor (config/twofactor.py), like django-otp's
+        # OTPAdminSite; the admin's own login form is never the way in without it.
+        verified = getattr(request.user, "is_verified", lambda: False)()
+        return request.user.is_active and request.user.is_superuser and verified
 
 
 class LedgerReadOnlyAdmin:

@@ -1,6 +1,8 @@
 """Form pieces shared by every app."""
 
+from dal import autocomplete
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class PickerDateInput(forms.DateInput):
@@ -28,3 +30,36 @@ class ScopedForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+
+
+class TOTPCodeForm(forms.Form):
+    """The six-digit code of an authenticator app, checked against one device (django-otp
+    throttles repeated wrong codes on the device)."""
+
+    token = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_token(self):
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isdigit() or not self.device.verify_token(token):
+            raise forms.ValidationError(
+                _("This code is not right. Enter the code the app shows now."), code="invalid"
+            )
+        return token
+
+
+class ForwardingModelSelect2(autocomplete.ModelSelect2):
+    """django-autocomplete-light's ModelSelect2 whose forwarded values sit in a `hidden` div:
+    DAL's own markup hides it with an inline style attribute, which the CSP refuses."""
+
+    def render_forward_conf(self, id):
+        return super().render_forward_conf(id).replace('style="display:none"', "hidden", 1)

@@ -1,10 +1,16 @@
 import time
 from contextlib import ExitStack
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
 from django.db import connections
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect, resolve_url
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from config import routers
 
@@ -91,3 +97,89 @@ class ReportReplicaMiddleware:
         match = request.resolver_match
         if request.method in ("GET", "HEAD") and match.view_name in routers.REPLICA_VIEWS:
             request._replica_token = routers.reading_reports.set(True)
+
+
+# Session keys of SessionLifetimeMiddleware: when the user logged in and when a request was
+# last recorded, as seconds since the epoch.
+LOGIN_AT = "portal_login_at"
+SEEN_AT = "portal_seen_at"
+
+
+def clock() -> float:
+    """The time the session lifetimes are measured by (tests replace it)."""
+    return time.time()
+
+
+def stamp_login(sender, request, user, **kwargs):
+    """On `user_logged_in`: start the session's absolute and idle clocks. Connected in
+    config.apps, so that every way of logging in (the form, the test client) starts them and
+    the first page after a login costs no session write."""
+    if request is not None and hasattr(request, "session"):
+        now = clock()
+        request.session[LOGIN_AT] = now
+        request.session[SEEN_AT] = now
+
+
+class SessionLifetimeMiddleware:
+    """Logs the user out after SESSION_IDLE_SECONDS without a request, and SESSION_MAX_SECONDS
+    after the login whatever the activity, with a message on the login page.
+
+    Activity is recorded at most every SESSION_REFRESH_SECONDS rather than on every request
+    (SESSION_SAVE_EVERY_REQUEST would add a database write to every page), so the idle
+    timeout is reached between SESSION_IDLE_SECONDS minus that interval and
+    SESSION_IDLE_SECONDS after the last request, never later. Each recorded activity also
+    pushes on the expiry of the stored session and of its cookie (SESSION_COOKIE_AGE).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if SESSION_KEY in session:
+            now = clock()
+            # A session from before this middleware (or a login that bypassed the signal).
+            login_at = session.setdefault(LOGIN_AT, now)
+            seen_at = session.get(SEEN_AT, login_at)
+            if now - login_at >= settings.SESSION_MAX_SECONDS:
+                hours = settings.SESSION_MAX_SECONDS // 3600
+                return self.log_out(
+                    request,
+                    ngettext(
+                        "Your session ended %(hours)d hour after you logged in. "
+                        "Please log in again.",
+                        "Your session ended %(hours)d hours after you logged in. "
+                        "Please log in again.",
+                        hours,
+                    )
+                    % {"hours": hours},
+                )
+            if now - seen_at >= settings.SESSION_IDLE_SECONDS:
+                minutes = settings.SESSION_IDLE_SECONDS // 60
+                return self.log_out(
+                    request,
+                    ngettext(
+                        "You were logged out after %(minutes)d minute without activity. "
+                        "Please log in again.",
+                        "You were logged out after %(minutes)d minutes without activity. "
+                        "Please log in again.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
+                )
+            if now - seen_at >= settings.SESSION_REFRESH_SECONDS:
+                session[SEEN_AT] = now
+        return self.get_response(request)
+
+    def log_out(self, request, message):
+        logout(request)
+        messages.warning(request, message)
+        login = resolve_url(settings.LOGIN_URL)
+        if request.method == "GET":
+            login += "?" + urlencode({"next": request.get_full_path()})
+        if request.headers.get("HX-Request"):
+            # An htmx fragment (the import progress bar): the whole page goes to the login.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = login
+            return response
+        return redirect(login)

@@ -6,6 +6,7 @@ SQLite file (the embedded default); with it, PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -60,6 +61,10 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "organizations",
     "members",
     "unions",
@@ -68,17 +73,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a login unless its view is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session lifetimes, then the second factor (config/twofactor.py).
+    "config.middleware.SessionLifetimeMiddleware",
+    "config.twofactor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns django-axes' lockout of a login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -139,11 +151,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Django's backend, loading the profile and committee with the user (config/auth.py).
-AUTHENTICATION_BACKENDS = ["config.auth.ProfileBackend"]
+# django-axes first (it refuses a locked-out username or address before any password is
+# checked), then Django's backend loading the profile and committee with the user.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "config.auth.ProfileBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed logins (django-axes): AXES_FAILURE_LIMIT failures lock out a username, whatever the
+# address, and the same number lock out an address, whatever the usernames tried; for
+# AXES_COOLOFF_MINUTES, during which even the right password is refused. Every attempt leaves
+# a row: AccessLog for a success, AccessFailureLog and AccessAttempt for a failure.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Log lines ("AXES: Successful login by ...", "New login failure by ...") name the username and
+# address (never the password), not the user agent; no start-up banner.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = []
+AXES_LOCKOUT_CALLABLE = "config.views.lockout"
+# The client's address is REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT reverse proxies, the
+# address the outermost of them put in X-Forwarded-For (config/auth.py): never a header a
+# client could send directly.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+
+# Sessions: logged out after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS
+# after the login, whatever the activity (config.middleware.SessionLifetimeMiddleware).
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_HOURS", "8")) * 3600
+# The cookie and the stored session expire with the idle timeout; the middleware pushes the
+# expiry on at most every SESSION_REFRESH_SECONDS, so a page costs no session write.
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_REFRESH_SECONDS = 300
+
+# Two-factor login (django-otp, TOTP): optional for every user, required for administrators.
+# The name an authenticator app shows beside the codes.
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Party statistics")
 
 # Vietnamese by default, English on request (the language switch in the page header).
 LANGUAGE_CODE = "vi"
@@ -202,6 +248,21 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy (django-csp): scripts and styles only from the portal's own files,
+# no inline script or style attribute, no eval, no framing (templates follow it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)

@@ -2,12 +2,18 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
+from django_otp import login as otp_login
+
+from config import twofactor
+from config.forms import TOTPCodeForm
 
 # The paginators live in config.pagination; list views elsewhere still import this one from here.
 from config.pagination import BoundedLazyPaginator  # noqa: F401
@@ -167,3 +173,85 @@ class ObjectServiceFormView(ServiceFormView):
     def perform(self, data):
         self.service(**{self.service_argument: self.target}, **data)
         return self.target
+
+
+def lockout(request, response=None, credentials=None):
+    """django-axes' answer once a username or an address has too many failed logins
+    (settings.AXES_LOCKOUT_CALLABLE): the lockout page, 429, even for the right password."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/lockout.html",
+        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )
+
+
+class TwoFactorView(FormView):
+    """Add an authenticator app (any user may; administrators must), or, once added, see it
+    and, unless an administrator, turn it off with a current code."""
+
+    template_name = "registration/two_factor.html"
+    form_class = TOTPCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.device = twofactor.confirmed_device(request.user)
+        self.enrolling = self.device is None
+        if self.enrolling:
+            self.device = twofactor.totp_device_start(user=request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.enrolling and request.user.is_superuser:
+            raise PermissionDenied  # administrators keep their second factor
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "device": self.device}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(enrolling=self.enrolling, **kwargs)
+        context["next"] = self.request.POST.get("next") or self.request.GET.get("next", "")
+        if self.enrolling:
+            context["qr_svg"] = mark_safe(twofactor.qr_svg(self.device))  # noqa: S308 (segno's own SVG)
+            context["secret"] = twofactor.secret_text(self.device)
+        return context
+
+    def form_valid(self, form):
+        if self.enrolling:
+            twofactor.totp_device_confirm(request=self.request, device=self.device)
+            messages.success(self.request, _("Two-factor login is on for your account."))
+            return redirect(twofactor.next_url(self.request))
+        twofactor.totp_device_remove(user=self.request.user)
+        self.request.session.pop(twofactor.PENDING, None)
+        messages.success(self.request, _("Two-factor login is off for your account."))
+        return redirect("two_factor")
+
+
+class TwoFactorVerifyView(FormView):
+    """The second step of the login: the code of the user's authenticator app."""
+
+    template_name = "registration/two_factor_verify.html"
+    form_class = TOTPCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.device = twofactor.confirmed_device(request.user)
+        if self.device is None:
+            if request.user.is_superuser:
+                # An administrator without a device enrols first.
+                return redirect(f"{resolve_url('two_factor')}?{request.GET.urlencode()}")
+            request.session.pop(twofactor.PENDING, None)
+            return redirect(twofactor.next_url(request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "device": self.device}
+
+    def get_context_data(self, **kwargs):
+        next_page = self.request.POST.get("next") or self.request.GET.get("next", "")
+        return super().get_context_data(next=next_page, **kwargs)
+
+    def form_valid(self, form):
+        otp_login(self.request, self.device)
+        self.request.session.pop(twofactor.PENDING, None)
+        return redirect(twofactor.next_url(self.request))

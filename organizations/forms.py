@@ -2,7 +2,7 @@ from dal import autocomplete, forward
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DateField, ScopedForm
+from config.forms import DateField, ForwardingModelSelect2, ScopedForm
 from organizations.models import Enterprise, PartyOrganization, Zone
 
 Kind = PartyOrganization.Kind
@@ -13,7 +13,7 @@ STAFF_KINDS = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL, Kind.SUBORDINATE
 def organization_field(user, label, kinds=PartyOrganization.COMMITTEE_KINDS):
     """An active organization of the given kinds in the user's scope, chosen by autocomplete."""
     field = forms.ModelChoiceField(label=label, queryset=PartyOrganization.objects.none())
-    field.widget = autocomplete.ModelSelect2(
+    field.widget = ForwardingModelSelect2(
         url="organizations:organization_autocomplete",
         forward=(forward.Const([str(kind) for kind in kinds], "kinds"),),
         attrs={"data-placeholder": _("Type a code or a name")},

@@ -37,3 +37,18 @@ def ledger_counts() -> tuple[int, ...]:
         OrganizationEvent.objects.count(),
         PartyOrganization.objects.count(),
     )
+
+
+def pass_second_factor(client, user):
+    """Mark the client's session as verified with a confirmed TOTP device of `user`, as the
+    code page does (django_otp.login)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -206,3 +206,81 @@ def test_composition_page_draws_a_chart_beside_each_table(page_as, portal):
     )
     assert drawn == 10  # nine dimensions and the years by ownership
     assert errors == []
+
+
+def csp_violations(page) -> list[str]:
+    """Collects what Chromium reports against the Content-Security-Policy on this page."""
+    found = []
+    page.on(
+        "console",
+        lambda message: (
+            found.append(f"{page.url}: {message.text} {message.location}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return found
+
+
+def log_in(page, portal, username):
+    page.goto(f"{portal}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+
+
+def test_main_pages_and_the_admin_keep_the_content_security_policy(browser, portal):
+    import base64
+
+    from django_otp.oath import TOTP
+
+    page = browser.new_page()
+    violations = csp_violations(page)
+    try:
+        log_in(page, portal, "canbo")
+        page.wait_for_url(f"{portal}/")
+        for path in (
+            "/",
+            "/members/",
+            "/members/due/",
+            "/members/candidates/",
+            "/members/admit/",
+            "/organizations/",
+            "/organizations/enterprises/",
+            "/unions/",
+            "/reports/dashboard/",
+            "/reports/growth/",
+            "/reports/years/",
+            "/reports/targets/",
+            "/reports/imports/",
+            "/accounts/two-factor/",
+        ):
+            response = page.goto(f"{portal}{path}")
+            assert response.status == 200, path
+            assert "default-src 'self'" in response.headers["content-security-policy"]
+        # The dashboard's charts are drawn (Chart.js under the policy).
+        page.goto(f"{portal}/reports/dashboard/")
+        page.wait_for_selector("canvas")
+        # The organization autocomplete (django-autocomplete-light's select2) opens and answers.
+        page.goto(f"{portal}/members/")
+        page.locator(".select2-selection").first.click()
+        page.wait_for_selector(".select2-results__option")
+        page.click("form[action='/accounts/logout/'] button")
+
+        # An administrator enrols an authenticator at the first login, then uses the admin.
+        log_in(page, portal, "admin")
+        page.wait_for_url(f"{portal}/accounts/two-factor/*")
+        secret = page.locator("[data-totp-secret]").inner_text().replace(" ", "")
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        page.fill("#id_token", f"{TOTP(key).token():06d}")
+        page.click("main form button[type=submit]")
+        page.wait_for_url(f"{portal}/")
+        for path in ("/admin/", "/admin/members/member/", "/admin/auth/user/add/"):
+            response = page.goto(f"{portal}{path}")
+            assert response.status == 200, path
+        page.goto(f"{portal}/admin/members/member/")
+        page.locator("#result_list tbody a").first.click()
+        page.wait_for_selector("#content-main form")
+    finally:
+        page.close()
+    assert violations == []

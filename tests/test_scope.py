@@ -17,7 +17,8 @@ from unions.models import MassOrganization
 
 pytestmark = pytest.mark.django_db
 # Pages that anyone may POST to: they change no committee's data.
-OPEN_POSTS = {"login", "logout", "set_language"}
+# The user's own session and second factor, not a committee's data: leaders post them too.
+OPEN_POSTS = {"login", "logout", "set_language", "two_factor", "two_factor_verify"}
 # Pages keyed by an import format's name rather than a record: each serves the user's scope.
 FORMAT_PAGES = {"reports:import_template", "reports:import_export"}
 FORMAT_NAMES = ("organizations", "figures", "targets", "members")

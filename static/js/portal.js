@@ -25,3 +25,16 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("click", function (event) {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// Progress bars (data-progress="42"): the width is set here, since the CSP refuses style="".
+function showProgress(root) {
+  root.querySelectorAll("[data-progress]").forEach(function (bar) {
+    bar.style.width = bar.getAttribute("data-progress") + "%";
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  showProgress(document);
+});
+document.addEventListener("htmx:load", function (event) {
+  showProgress(event.target.parentNode || document);
+});

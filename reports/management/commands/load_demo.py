@@ -24,3 +24,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Demo users: {users}; password: the value of DEMO_PASSWORD")
         self.stdout.write("Open http://127.0.0.1:8000/ and log in.")
+        self.stdout.write(
+            "admin is an administrator: at the first login the portal shows a QR code to scan "
+            "with an authenticator app (two-factor login is required for administrators)."
+        )
