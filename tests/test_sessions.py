@@ -31,8 +31,9 @@ def test_the_lifetimes_are_thirty_minutes_and_eight_hours():
     assert not settings.SESSION_SAVE_EVERY_REQUEST
 
 
-def test_idle_session_is_logged_out_with_a_message(clock, login, english):
+def test_idle_session_is_logged_out_with_a_message(clock, login):
     client = login("canbo")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message is written in English
     clock(20)
     assert client.get(HOME).status_code == 200  # recorded: more than 5 minutes since login
     clock(29)
@@ -46,8 +47,9 @@ def test_idle_session_is_logged_out_with_a_message(clock, login, english):
     assert "logged out after 30 minutes without activity" in page.content.decode()
 
 
-def test_session_ends_eight_hours_after_login_however_active(clock, login, english):
+def test_session_ends_eight_hours_after_login_however_active(clock, login):
     client = login("canbo")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     for _ in range(23):  # a request every 20 minutes for 7 h 40 min
         clock(20)
         assert client.get(HOME).status_code == 200
