@@ -5,7 +5,7 @@ Every chart is built from the same rows as the table shown beside it, so the two
 
 from collections import Counter
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Value
 from django.utils.translation import gettext as _
 
 from config.dates import today
@@ -14,6 +14,9 @@ from organizations.models import Enterprise, PartyOrganization
 from organizations.views import with_coverage
 from reports import statistics, summaries, years
 from reports.models import Metric, Target
+
+# Marks the subordinate cells' rows among the member counts (not a member status).
+CELL = "_cell"
 
 
 def yearly_series(committee, rows, targets) -> dict:
@@ -115,20 +118,34 @@ def _counted_children(children, day, organizations: Q) -> list[dict]:
     if not children:
         return []
     per_org, probationary = Counter(), Counter()
-    rows = (
+    members = (
         MemberEvent.objects.current_on(day)
         .filter(status_after__in=ACTIVE_STATUSES)
         .filter(organization__in=PartyOrganization.objects.filter(organizations))
         .values("organization__path", "status_after")
         .annotate(n=Count("pk"))
+        .order_by()
     )
-    for row in rows:
-        per_org[row["organization__path"]] += row["n"]
-        if row["status_after"] == Status.PROBATIONARY:
-            probationary[row["organization__path"]] += row["n"]
-    cells = PartyOrganization.objects.filter(
-        organizations, is_active=True, kind=PartyOrganization.Kind.SUBORDINATE_CELL
-    ).values_list("path", flat=True)
+    # The subordinate cells come in the same statement, as rows marked CELL (a page has a
+    # budget of queries).
+    cells = (
+        PartyOrganization.objects.filter(
+            organizations, is_active=True, kind=PartyOrganization.Kind.SUBORDINATE_CELL
+        )
+        .annotate(mark=Value(CELL), n=Value(0))
+        .values("path", "mark", "n")
+        .order_by()  # SQLite refuses an ORDER BY inside a UNION
+    )
+    paths_of_cells = []
+    for row in members.union(cells, all=True):
+        path, status, n = row["organization__path"], row["status_after"], row["n"]
+        if status == CELL:
+            paths_of_cells.append(path)
+            continue
+        per_org[path] += n
+        if status == Status.PROBATIONARY:
+            probationary[path] += n
+    cells = paths_of_cells
     # Every child's path is its parent's plus one segment, so a descendant's child is the
     # prefix of its path one segment longer than the parent's: one dictionary look-up per
     # path instead of comparing every path with every child.
