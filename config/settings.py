@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The source of each change ("web", "admin") and the log of refused accesses.
+    "config.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin import LedgerReadOnlyAdmin
-from members.models import Candidate, Member, MemberAccess, MemberEvent
+from members.models import AccessLog, Candidate, Member, MemberEvent
 
 
 class MemberEventInline(admin.TabularInline):
@@ -50,8 +50,8 @@ class CandidateAdmin(SimpleHistoryAdmin):
     readonly_fields = ["member"]
 
 
-@admin.register(MemberAccess)
-class MemberAccessAdmin(admin.ModelAdmin):
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
     list_display = ["at", "user", "action", "member", "detail"]
     list_filter = ["action"]
     search_fields = ["user__username", "member__full_name"]

@@ -17,6 +17,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import audit
 from config.dates import add_months, dmy, today
 from members.models import Gender, Member, MemberEvent, Position, Status
 from members.services import MEMBER_ORGANIZATION_KINDS, MINIMUM_AGE, PROBATION_MONTHS
@@ -335,7 +336,7 @@ class MembersFormat(ImportFormat):
             events.extend(self._events(member_id, row))
         event_ids = reserve_ids(MemberEvent, len(events))
         events = [(event_id, *event) for event_id, event in zip(event_ids, events, strict=True)]
-        history = (self.now, self.reason, "+", self.user_id)
+        history = (self.now, self.reason, "+", self.user_id, audit.current_source())
         insert_with_history(Member, MEMBER_COLUMNS, members, history)
         insert_with_history(MemberEvent, EVENT_COLUMNS, events, history)
         # Summary rows change once, at the end: many chunks touch the same committees' rows.

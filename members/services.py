@@ -139,9 +139,13 @@ def _append_event(
     note: str = "",
 ) -> MemberEvent:
     """Close the member's current event, add the new one and update the derived fields."""
-    current = MemberEvent.objects.filter(member=member, ended_on__isnull=True)
-    closed = list(current.values_list("organization_id", "status_after"))
-    current.update(ended_on=date)
+    current = list(MemberEvent.objects.filter(member=member, ended_on__isnull=True))
+    closed = [(previous.organization_id, previous.status_after) for previous in current]
+    for previous in current:
+        # One save per closed event (there is one), not QuerySet.update: the change of the
+        # ledger must leave its history row like any other.
+        previous.ended_on = date
+        previous.save(update_fields=["ended_on"])
     event = MemberEvent.objects.create(
         member=member,
         kind=kind,
