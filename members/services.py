@@ -7,15 +7,24 @@ Messages are translated: Vietnamese by default, English when the user chose it.
 """
 
 import datetime
+from urllib.parse import quote, quote_plus
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from config import audit
 from config.dates import add_months, dmy, validate_not_future
 from config.errors import check_fields, field_error
-from members.models import ACTIVE_STATUSES, Candidate, Member, MemberEvent, Status
+from members.models import (
+    ACTIVE_STATUSES,
+    AccessLog,
+    Candidate,
+    Member,
+    MemberEvent,
+    Status,
+)
 from organizations.models import PartyOrganization
 from reports import summaries
 
@@ -458,3 +467,63 @@ def member_event_correct(
     member._change_reason = reason.strip()
     member.save(update_fields=["admitted_on", "official_on"])
     return event
+
+
+ERASED_NAME = "Đã xóa / erased #%(pk)s"
+
+
+def _scrub_access_log(identifiers: list[str]) -> None:
+    """Blank the address and detail of access-log rows that name the person: an export's
+    query string may hold the name or number searched for."""
+    patterns = set()
+    for text in identifiers:
+        if text:
+            patterns |= {text, quote(text), quote_plus(text)}
+    found = Q()
+    for text in patterns:
+        found |= Q(detail__contains=text) | Q(path__contains=text)
+    if found:
+        AccessLog.objects.filter(found).update(detail="(erased)", path="")
+
+
+@transaction.atomic
+def member_erase(*, member: Member, user, reason: str) -> Member:
+    """Erase a member's personal data on request (the data subject's right, Law 91/2025).
+
+    The personal fields are blanked (the name becomes a placeholder), but the member's row,
+    organization, status, gender and ledger events stay: the statistics count them, and the
+    figures of every year must not change. Every history row that holds the old personal
+    data (the member's and a linked candidate's) is deleted, and so is the name in access-log
+    addresses; the erasure itself is logged (who, when, why, the member's id: no personal
+    data). The reason should not name the person.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise field_error("reason", _("Say why the personal data are erased."), "required")
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    identifiers = [member.full_name, member.card_number, member.national_id]
+    placeholder = ERASED_NAME % {"pk": member.pk}
+    with audit.source(audit.ERASURE):
+        for candidate in Candidate.objects.select_for_update().filter(member=member):
+            identifiers += [candidate.full_name, candidate.national_id]
+            Candidate.history.filter(id=candidate.pk).delete()
+            candidate.full_name, candidate.birth_date, candidate.national_id = placeholder, None, ""
+            candidate._change_reason = "Erasure"
+            candidate.save()
+        Member.history.filter(id=member.pk).delete()
+        member.full_name = placeholder
+        member.birth_date = None
+        member.ethnicity = member.education = member.position = ""
+        member.card_number = member.national_id = ""
+        member._change_reason = "Erasure"
+        member.save()
+    _scrub_access_log(identifiers)
+    AccessLog.objects.create(
+        user=user,
+        member=member,
+        action=AccessLog.Action.ERASED,
+        object_type=Member._meta.label_lower,
+        object_id=str(member.pk),
+        detail=reason[:255],
+    )
+    return member
