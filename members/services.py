@@ -442,6 +442,15 @@ def member_event_correct(
             _("The corrected date must stay between the events before and after it."),
             "order",
         )
+    if not event.organization.existed_on(date):
+        # Found by the property-based form tests: a first event moved to before its
+        # organization was founded broke the summary rows' tree (a server error).
+        raise field_error(
+            "date",
+            _("%(name)s did not exist on %(date)s.")
+            % {"name": event.organization.name, "date": dmy(date)},
+            "organization_not_existing",
+        )
     if event.kind == MemberEvent.Kind.ADMITTED:
         member.admitted_on = date
     if event.kind == MemberEvent.Kind.MADE_OFFICIAL:
