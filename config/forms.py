@@ -1,6 +1,8 @@
 """Form pieces shared by every app."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 
 
 class PickerDateInput(forms.DateInput):
@@ -28,3 +30,29 @@ class ScopedForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+
+
+def _fits_an_id(value) -> bool:
+    """Whether `value` reads as an integer that a database id column can hold."""
+    key = str(value).strip()
+    digits = key[1:] if key[:1] == "-" else key
+    return digits.isascii() and digits.isdigit() and -(2**63) <= int(key) < 2**63
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses an id no database integer can hold, as it refuses an
+    unknown one, and does not show it again. Django (and the autocomplete widget, when it
+    renders the chosen value) looked such an id up and failed: OverflowError on SQLite,
+    DataError on PostgreSQL, a server error found by the property-based form tests."""
+
+    def to_python(self, value):
+        fits = value in self.empty_values or isinstance(value, models.Model) or _fits_an_id(value)
+        if not fits:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        data = super().bound_data(data, initial)
+        if data in self.empty_values or isinstance(data, models.Model) or _fits_an_id(data):
+            return data
+        return None
