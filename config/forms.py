@@ -45,14 +45,17 @@ class IdChoiceField(forms.ModelChoiceField):
     renders the chosen value) looked such an id up and failed: OverflowError on SQLite,
     DataError on PostgreSQL, a server error found by the property-based form tests."""
 
+    def _fits(self, value) -> bool:
+        if value in self.empty_values or isinstance(value, models.Model):
+            return True
+        # Chosen by another column (a code, say): nothing to check here.
+        return self.to_field_name not in (None, "pk", "id") or _fits_an_id(value)
+
     def to_python(self, value):
-        fits = value in self.empty_values or isinstance(value, models.Model) or _fits_an_id(value)
-        if not fits:
+        if not self._fits(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
     def bound_data(self, data, initial):
         data = super().bound_data(data, initial)
-        if data in self.empty_values or isinstance(data, models.Model) or _fits_an_id(data):
-            return data
-        return None
+        return data if self._fits(data) else None
