@@ -9,8 +9,8 @@ if __name__ == "__main__":
     if len(sys.argv) > 1:
         # Changes a command makes are recorded in the history as "command <name>"; the web
         # server's requests and the worker's imports set their own source (config/audit.py).
-        from config import audit
+        from config import sources
 
-        audit.process_source = f"command {sys.argv[1]}"[:100]
+        sources.process_source = f"command {sys.argv[1]}"[:100]
 
     execute_from_command_line(sys.argv)

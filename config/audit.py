@@ -10,39 +10,15 @@ records it without each caller passing it. The COPY path of the members import p
 explicitly (reports/importing/bulk.py).
 """
 
-import contextlib
-import contextvars
-
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-_source: contextvars.ContextVar[str | None] = contextvars.ContextVar("history_source", default=None)
-
-# The source of a process that is not serving requests: manage.py sets "command <name>".
-process_source = ""
-
-WEB = "web"
-ADMIN = "admin"
-ERASURE = "erasure"
-
-
-def current_source() -> str:
-    """The source of the changes being made now (the default of `history_source`)."""
-    value = _source.get()
-    return process_source if value is None else value
-
-
-@contextlib.contextmanager
-def source(name: str):
-    """Changes made inside the block are recorded as coming from `name`."""
-    token = _source.set(name[:100])
-    try:
-        yield
-    finally:
-        _source.reset(token)
+# The context variable lives in config.sources, which manage.py imports before Django is set
+# up; its names are used from here throughout.
+from config.sources import ADMIN, ERASURE, WEB, current_source, source  # noqa: E402,F401
 
 
 class HistorySource(models.Model):

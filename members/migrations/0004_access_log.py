@@ -2,7 +2,7 @@
 # and erasures too, with the object, the address and the client's IP. Every historical table
 # gets the source of its changes (config/audit.py).
 
-import config.audit
+import config.sources
 from django.conf import settings
 from django.db import migrations, models
 
@@ -43,17 +43,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalcandidate',
             name='history_source',
-            field=models.CharField(blank=True, default=config.audit.current_source, max_length=100, verbose_name='source'),
+            field=models.CharField(blank=True, default=config.sources.current_source, max_length=100, verbose_name='source'),
         ),
         migrations.AddField(
             model_name='historicalmember',
             name='history_source',
-            field=models.CharField(blank=True, default=config.audit.current_source, max_length=100, verbose_name='source'),
+            field=models.CharField(blank=True, default=config.sources.current_source, max_length=100, verbose_name='source'),
         ),
         migrations.AddField(
             model_name='historicalmemberevent',
             name='history_source',
-            field=models.CharField(blank=True, default=config.audit.current_source, max_length=100, verbose_name='source'),
+            field=models.CharField(blank=True, default=config.sources.current_source, max_length=100, verbose_name='source'),
         ),
         migrations.AlterField(
             model_name='accesslog',

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from config import audit
+from config import audit, sources
 from members import services as member_services
 from members.models import AccessLog, Member, MemberEvent, Status
 from organizations.models import PartyOrganization
@@ -120,13 +120,13 @@ def test_an_import_command_records_the_command(tmp_path, user):
 def test_manage_py_marks_a_command_s_changes():
     """manage.py sets the process's source; without a request or an import, it applies."""
     assert audit.current_source() == ""
-    audit.process_source = "command close_year"
+    sources.process_source = "command close_year"
     try:
         assert audit.current_source() == "command close_year"
         with audit.source("web"):
             assert audit.current_source() == "web"
     finally:
-        audit.process_source = ""
+        sources.process_source = ""
 
 
 def test_an_admin_edit_records_the_admin(login, user):
