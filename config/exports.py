@@ -40,7 +40,27 @@ class SafeTableExport(TableExport):
 
 
 class SafeExportMixin(ExportMixin):
-    """CSV and XLSX exports of a django-tables2 view, neutralized against formulas."""
+    """CSV and XLSX exports of a django-tables2 view, neutralized against formulas, each
+    logged in the access log (who, when, which list with which filters)."""
 
     export_class = SafeTableExport
     export_formats = (TableExport.CSV, TableExport.XLSX)
+
+    def create_export(self, export_format):
+        log_export(self.request, self.export_name, self.request.GET.urlencode())
+        return super().create_export(export_format)
+
+
+def log_export(request, what: str, detail: str = "") -> None:
+    """One access-log row for an export of `what` (a list or an import format's data)."""
+    from config.audit import client_ip
+    from members.models import AccessLog
+
+    AccessLog.objects.create(
+        user=request.user,
+        action=AccessLog.Action.EXPORT,
+        object_type=what[:100],
+        path=request.path[:255],
+        ip=client_ip(request),
+        detail=detail[:255],
+    )

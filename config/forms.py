@@ -2,6 +2,8 @@
 
 from dal import autocomplete
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,3 +65,32 @@ class ForwardingModelSelect2(autocomplete.ModelSelect2):
 
     def render_forward_conf(self, id):
         return super().render_forward_conf(id).replace('style="display:none"', "hidden", 1)
+
+
+def _fits_an_id(value) -> bool:
+    """Whether `value` reads as an integer that a database id column can hold."""
+    key = str(value).strip()
+    digits = key[1:] if key[:1] == "-" else key
+    return digits.isascii() and digits.isdigit() and -(2**63) <= int(key) < 2**63
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses an id no database integer can hold, as it refuses an
+    unknown one, and does not show it again. Django (and the autocomplete widget, when it
+    renders the chosen value) looked such an id up and failed: OverflowError on SQLite,
+    DataError on PostgreSQL, a server error found by the property-based form tests."""
+
+    def _fits(self, value) -> bool:
+        if value in self.empty_values or isinstance(value, models.Model):
+            return True
+        # Chosen by another column (a code, say): nothing to check here.
+        return self.to_field_name not in (None, "pk", "id") or _fits_an_id(value)
+
+    def to_python(self, value):
+        if not self._fits(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        data = super().bound_data(data, initial)
+        return data if self._fits(data) else None

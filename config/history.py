@@ -10,6 +10,7 @@ class HistoryRow:
     action: str
     changes: list = field(default_factory=list)  # (field label, old value, new value)
     reason: str = ""
+    source: str = ""  # web, admin, import #N, command <name>, erasure (config/audit.py)
 
 
 def _shown(record, model_field):
@@ -48,6 +49,7 @@ def history_rows(instance, limit: int = 50) -> list[HistoryRow]:
                 record.get_history_type_display(),
                 changes,
                 record.history_change_reason or "",
+                getattr(record, "history_source", ""),
             )
         )
     return rows[:limit]

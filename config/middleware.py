@@ -6,10 +6,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.db import connections
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, resolve_url
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from config import routers
@@ -183,3 +186,53 @@ class SessionLifetimeMiddleware:
             response["HX-Redirect"] = login
             return response
         return redirect(login)
+
+
+# Room for the multipart boundaries, part headers and the other fields of a form.
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+class UploadLimitMiddleware:
+    """Refuses a request body larger than its page accepts from its Content-Length header,
+    before anything reads it (CSRF's check would read the whole body, files included).
+
+    The import upload page accepts IMPORT_MAX_BYTES (the form then checks the file's exact
+    size); it answers with the form and a message. Every other page takes no files, so its
+    body is limited to DATA_UPLOAD_MAX_MEMORY_SIZE (Django applies that to the fields only
+    and would stream any file part to a temporary file): 413. Runs in the request phase,
+    before any middleware's process_view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._upload_path = None
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length and request.method in ("POST", "PUT", "PATCH"):
+            if self._upload_path is None:
+                self._upload_path = reverse("reports:import_create")
+            if request.path == self._upload_path:
+                if length > settings.IMPORT_MAX_BYTES + UPLOAD_OVERHEAD:
+                    return self._refuse_upload(request, length)
+            elif length > (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or length) + UPLOAD_OVERHEAD:
+                return HttpResponse(
+                    _("The request is too large."), status=413, content_type="text/plain"
+                )
+        return self.get_response(request)
+
+    def _refuse_upload(self, request, length):
+        message = _("The file is too large (%(size)s); the limit is %(limit)s.") % {
+            "size": filesizeformat(length),
+            "limit": filesizeformat(settings.IMPORT_MAX_BYTES),
+        }
+        # Nothing of the body was read; the WSGI server drops what is left of it.
+        if getattr(request, "_messages", None) is not None:
+            messages.error(request, message)
+            response = HttpResponseRedirect(self._upload_path)
+        else:
+            response = HttpResponse(message, status=413, content_type="text/plain")
+        return response

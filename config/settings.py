@@ -84,11 +84,15 @@ MIDDLEWARE = [
     # Every page needs a login unless its view is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Too large a body is refused from its Content-Length, before anything reads it.
+    "config.middleware.UploadLimitMiddleware",
     # Idle and absolute session lifetimes, then the second factor (config/twofactor.py).
     "config.middleware.SessionLifetimeMiddleware",
     "config.twofactor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The source of each change ("web", "admin") and the log of refused accesses.
+    "config.audit.AuditMiddleware",
     # Last: turns django-axes' lockout of a login attempt into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -210,6 +214,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 IMPORT_ROOT = Path(os.environ.get("IMPORT_ROOT", BASE_DIR / "var" / "imports"))
 IMPORT_FILE_HOURS = 24
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "100")) * 1024 * 1024
+# A form's fields (files aside) hold at most this; a body above it (files included) is refused
+# before it is read on every page but the import upload (config.middleware.UploadLimitMiddleware).
+# Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, never whole in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Files larger than this are checked and imported by the background worker, with a progress
 # bar, so that the browser never waits on a long request.
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_KB", "256")) * 1024

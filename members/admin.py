@@ -1,8 +1,24 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin import LedgerReadOnlyAdmin
-from members.models import Candidate, Member, MemberAccess, MemberEvent
+from members.models import AccessLog, Candidate, Member, MemberEvent
+from members.services import member_erase
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the erasure"),
+        max_length=255,
+        help_text=gettext_lazy(
+            "Kept in the access log: say who asked and on what basis, not the person's name."
+        ),
+    )
 
 
 class MemberEventInline(admin.TabularInline):
@@ -26,6 +42,39 @@ class MemberAdmin(SimpleHistoryAdmin):
     readonly_fields = ["organization", "status", "admitted_on", "official_on"]
     show_full_result_count = False
     inlines = [MemberEventInline]
+    actions = ["erase_personal_data"]
+
+    @admin.action(description=gettext_lazy("Erase personal data (on the person's request)"))
+    def erase_personal_data(self, request, queryset):
+        """Asks for a reason on a confirmation page, then erases each selected member."""
+        form = ErasureForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            for member in queryset:
+                try:
+                    member_erase(
+                        member=member, user=request.user, reason=form.cleaned_data["reason"]
+                    )
+                except ValidationError as error:
+                    self.message_user(request, "; ".join(error.messages), messages.ERROR)
+                    return None
+            self.message_user(
+                request,
+                _("The personal data of %(count)d members were erased.") % {"count": len(queryset)},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/members/erase_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Erase personal data"),
+                "members": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(MemberEvent)
@@ -50,11 +99,11 @@ class CandidateAdmin(SimpleHistoryAdmin):
     readonly_fields = ["member"]
 
 
-@admin.register(MemberAccess)
-class MemberAccessAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "member", "detail"]
-    list_filter = ["action"]
-    search_fields = ["user__username", "member__full_name"]
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "object_type", "object_id", "member", "ip", "detail"]
+    list_filter = ["action", "at", "object_type", ("user", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "path", "object_id", "ip", "detail"]
     list_select_related = ["user", "member"]
     date_hierarchy = "at"
     show_full_result_count = False

@@ -2,7 +2,7 @@ from dal import autocomplete
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DateField, ScopedForm
+from config.forms import DateField, IdChoiceField, ScopedForm
 from members.models import (
     Candidate,
     Ethnicity,
@@ -138,6 +138,7 @@ class CandidateForm(forms.ModelForm):
             "awareness_class_on",
             "verification",
         ]
+        field_classes = {"enterprise": IdChoiceField, "introduced_by": IdChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config import audit
 from config.dates import add_months, dmy, today
 from members.models import (
     Ethnicity,
@@ -429,7 +430,7 @@ class MembersFormat(ImportFormat):
             events.extend(self._events(member_id, row))
         event_ids = reserve_ids(MemberEvent, len(events))
         events = [(event_id, *event) for event_id, event in zip(event_ids, events, strict=True)]
-        history = (self.now, self.reason, "+", self.user_id)
+        history = (self.now, self.reason, "+", self.user_id, audit.current_source())
         insert_with_history(Member, MEMBER_COLUMNS, members, history)
         insert_with_history(MemberEvent, EVENT_COLUMNS, events, history)
         # Summary rows change once, at the end: many chunks touch the same committees' rows.

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.audit import HistorySource
 from config.dates import add_months
 from config.db import choices_constraint
 from config.pagination import NameKey
@@ -243,7 +244,7 @@ class Member(models.Model):
     official_on = models.DateField(_("official on"), null=True, blank=True, editable=False)
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         verbose_name = _("Party member")
@@ -390,7 +391,7 @@ class MemberEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     objects = MemberEventQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         verbose_name = _("member event")
@@ -478,7 +479,7 @@ class Candidate(models.Model):
     )
 
     objects = CandidateQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Stage(models.TextChoices):
         CLASS = "class", _("Awaiting the awareness class")
@@ -525,12 +526,24 @@ class Candidate(models.Model):
         return self.Stage.READY
 
 
-class MemberAccess(models.Model):
-    """Who looked at or exported whose personal data, and when (sensitive data, Law 91/2025)."""
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Viewed the detail page")
+    EXPORT = "export", _("Exported")
+    DENIED = "denied", _("Refused access")
+    ERASED = "erased", _("Erased personal data")
 
-    class Action(models.TextChoices):
-        VIEW = "view", _("Viewed the detail page")
-        EXPORT = "export", _("Exported")
+
+class AccessLog(models.Model):
+    """Who looked at or exported personal data, who was refused an object, who erased a
+    member, and when (sensitive data, Law 91/2025). Rows are never changed or deleted.
+
+    It lives in `members` because nearly every row is about a member's personal data (it began
+    as the log of views and exports of members); a refused access to another kind of object
+    names it by `object_type` and `object_id` instead of the `member` link. It holds no
+    personal data itself: an erasure row keeps the member's id and the reason only.
+    """
+
+    Action = AccessAction
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user")
@@ -543,24 +556,24 @@ class MemberAccess(models.Model):
         related_name="accesses",
         verbose_name=_("Party member"),
     )
-    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=8, choices=AccessAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    path = models.CharField(_("address"), max_length=255, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=255, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("access to personal data")
-        verbose_name_plural = _("accesses to personal data")
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
         ordering = ["-at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=["view", "export"]),
-                name="memberaccess_action_valid",
-                violation_error_message=_("A value outside the allowed choices was given."),
-            )
-        ]
+        indexes = [models.Index(fields=["action", "at"])]
+        constraints = [choices_constraint("action", AccessAction, "accesslog_action_valid")]
 
     def __str__(self):
-        return f"{self.user} {self.action} {self.member or self.detail} {self.at:%d/%m/%Y %H:%M}"
+        what = self.member_id or f"{self.object_type} {self.object_id}".strip() or self.detail
+        return f"{self.user} {self.action} {what} {self.at:%d/%m/%Y %H:%M}"
 
 
 def _fold(text: str) -> str:

@@ -7,15 +7,25 @@ Messages are translated: Vietnamese by default, English when the user chose it.
 """
 
 import datetime
+from urllib.parse import quote, quote_plus
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from config import audit
 from config.dates import add_months, dmy, validate_not_future
 from config.errors import check_fields, field_error
-from members.models import ACTIVE_STATUSES, Candidate, Ethnicity, Member, MemberEvent, Status
+from members.models import (
+    ACTIVE_STATUSES,
+    AccessLog,
+    Candidate,
+    Ethnicity,
+    Member,
+    MemberEvent,
+    Status,
+)
 from organizations.models import PartyOrganization
 from reports import summaries
 
@@ -144,9 +154,13 @@ def _append_event(
     note: str = "",
 ) -> MemberEvent:
     """Close the member's current event, add the new one and update the derived fields."""
-    current = MemberEvent.objects.filter(member=member, ended_on__isnull=True)
-    closed = list(current.values_list("organization_id", "status_after"))
-    current.update(ended_on=date)
+    current = list(MemberEvent.objects.filter(member=member, ended_on__isnull=True))
+    closed = [(previous.organization_id, previous.status_after) for previous in current]
+    for previous in current:
+        # One save per closed event (there is one), not QuerySet.update: the change of the
+        # ledger must leave its history row like any other.
+        previous.ended_on = date
+        previous.save(update_fields=["ended_on"])
     event = MemberEvent.objects.create(
         member=member,
         kind=kind,
@@ -460,6 +474,15 @@ def member_event_correct(
             _("The corrected date must stay between the events before and after it."),
             "order",
         )
+    if not event.organization.existed_on(date):
+        # Found by the property-based form tests: a first event moved to before its
+        # organization was founded broke the summary rows' tree (a server error).
+        raise field_error(
+            "date",
+            _("%(name)s did not exist on %(date)s.")
+            % {"name": event.organization.name, "date": dmy(date)},
+            "organization_not_existing",
+        )
     if event.kind == MemberEvent.Kind.ADMITTED:
         member.admitted_on = date
     if event.kind == MemberEvent.Kind.MADE_OFFICIAL:
@@ -485,3 +508,63 @@ def member_event_correct(
     member._change_reason = reason.strip()
     member.save(update_fields=["admitted_on", "official_on"])
     return event
+
+
+ERASED_NAME = "Đã xóa / erased #%(pk)s"
+
+
+def _scrub_access_log(identifiers: list[str]) -> None:
+    """Blank the address and detail of access-log rows that name the person: an export's
+    query string may hold the name or number searched for."""
+    patterns = set()
+    for text in identifiers:
+        if text:
+            patterns |= {text, quote(text), quote_plus(text)}
+    found = Q()
+    for text in patterns:
+        found |= Q(detail__contains=text) | Q(path__contains=text)
+    if found:
+        AccessLog.objects.filter(found).update(detail="(erased)", path="")
+
+
+@transaction.atomic
+def member_erase(*, member: Member, user, reason: str) -> Member:
+    """Erase a member's personal data on request (the data subject's right, Law 91/2025).
+
+    The personal fields are blanked (the name becomes a placeholder), but the member's row,
+    organization, status, gender and ledger events stay: the statistics count them, and the
+    figures of every year must not change. Every history row that holds the old personal
+    data (the member's and a linked candidate's) is deleted, and so is the name in access-log
+    addresses; the erasure itself is logged (who, when, why, the member's id: no personal
+    data). The reason should not name the person.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise field_error("reason", _("Say why the personal data are erased."), "required")
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    identifiers = [member.full_name, member.card_number, member.national_id]
+    placeholder = ERASED_NAME % {"pk": member.pk}
+    with audit.source(audit.ERASURE):
+        for candidate in Candidate.objects.select_for_update().filter(member=member):
+            identifiers += [candidate.full_name, candidate.national_id]
+            Candidate.history.filter(id=candidate.pk).delete()
+            candidate.full_name, candidate.birth_date, candidate.national_id = placeholder, None, ""
+            candidate._change_reason = "Erasure"
+            candidate.save()
+        Member.history.filter(id=member.pk).delete()
+        member.full_name = placeholder
+        member.birth_date = None
+        member.ethnicity = member.education = member.position = ""
+        member.card_number = member.national_id = ""
+        member._change_reason = "Erasure"
+        member.save()
+    _scrub_access_log(identifiers)
+    AccessLog.objects.create(
+        user=user,
+        member=member,
+        action=AccessLog.Action.ERASED,
+        object_type=Member._meta.label_lower,
+        object_id=str(member.pk),
+        detail=reason[:255],
+    )
+    return member

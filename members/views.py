@@ -6,6 +6,7 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
+from config.audit import client_ip
 from config.dates import add_months, today
 from config.exports import SafeExportMixin
 from config.history import history_rows
@@ -28,7 +29,7 @@ from members.forms import (
     TransferInForm,
     TransferOutForm,
 )
-from members.models import Candidate, Member, MemberAccess, MemberEvent, Status
+from members.models import AccessLog, Candidate, Member, MemberEvent, Status
 from members.tables import CandidateTable, DueTable, MemberTable
 
 
@@ -43,14 +44,6 @@ class MemberListView(ScopedQuerysetMixin, SafeExportMixin, SingleTableMixin, Fil
     template_name = "members/member_list.html"
     export_name = "dang-vien"
 
-    def create_export(self, export_format):
-        MemberAccess.objects.create(
-            user=self.request.user,
-            action=MemberAccess.Action.EXPORT,
-            detail=self.request.GET.urlencode()[:255],
-        )
-        return super().create_export(export_format)
-
 
 class MemberDetailView(ScopedQuerysetMixin, DetailView):
     queryset = Member.objects.select_related("organization")
@@ -58,8 +51,14 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
 
     def get_object(self, queryset=None):
         member = super().get_object(queryset)
-        MemberAccess.objects.create(
-            user=self.request.user, member=member, action=MemberAccess.Action.VIEW
+        AccessLog.objects.create(
+            user=self.request.user,
+            member=member,
+            action=AccessLog.Action.VIEW,
+            object_type=Member._meta.label_lower,
+            object_id=str(member.pk),
+            path=self.request.path[:255],
+            ip=client_ip(self.request),
         )
         return member
 

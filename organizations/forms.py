@@ -2,7 +2,7 @@ from dal import autocomplete, forward
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DateField, ForwardingModelSelect2, ScopedForm
+from config.forms import DateField, ForwardingModelSelect2, IdChoiceField, ScopedForm
 from organizations.models import Enterprise, PartyOrganization, Zone
 
 Kind = PartyOrganization.Kind
@@ -12,7 +12,7 @@ STAFF_KINDS = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL, Kind.SUBORDINATE
 
 def organization_field(user, label, kinds=PartyOrganization.COMMITTEE_KINDS):
     """An active organization of the given kinds in the user's scope, chosen by autocomplete."""
-    field = forms.ModelChoiceField(label=label, queryset=PartyOrganization.objects.none())
+    field = IdChoiceField(label=label, queryset=PartyOrganization.objects.none())
     field.widget = ForwardingModelSelect2(
         url="organizations:organization_autocomplete",
         forward=(forward.Const([str(kind) for kind in kinds], "kinds"),),
@@ -29,10 +29,10 @@ class EstablishForm(ScopedForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k, k.label) for k in STAFF_KINDS])
     date = DateField(label=_("Date"))
     decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
-    enterprise = forms.ModelChoiceField(
+    enterprise = IdChoiceField(
         label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False
     )
-    zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none(), required=False)
+    zone = IdChoiceField(label=_("Zone"), queryset=Zone.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,6 +80,7 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = ["name", "zone", "ownership", "investor_country", "workforce", "committee"]
+        field_classes = {"zone": IdChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

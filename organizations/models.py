@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.audit import HistorySource
 from config.db import choices_constraint
 
 
@@ -41,7 +42,7 @@ class Zone(models.Model):
     province = models.CharField(_("province"), max_length=100)
 
     objects = ZoneQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         verbose_name = _("zone")
@@ -97,7 +98,7 @@ class Enterprise(models.Model):
     )
 
     objects = EnterpriseQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         verbose_name = _("enterprise")
@@ -216,7 +217,7 @@ class PartyOrganization(models.Model):
     )
 
     objects = PartyOrganizationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["path"])
+    history = HistoricalRecords(excluded_fields=["path"], bases=[HistorySource])
 
     class Meta:
         verbose_name = _("Party organization")
@@ -342,7 +343,7 @@ class OrganizationEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     objects = OrganizationEventQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         verbose_name = _("organization event")
@@ -384,7 +385,7 @@ class Profile(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STAFF)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         verbose_name = _("user profile")

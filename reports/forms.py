@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.dates import today
-from config.forms import DateField
+from config.forms import DateField, IdChoiceField
 from organizations.forms import organization_field
 from organizations.models import PartyOrganization
 from reports.models import Metric, Target
@@ -24,7 +24,7 @@ class CommitteeForm(forms.Form):
     """A committee of the user's scope, by code, chosen by autocomplete (there can be
     thousands nationally)."""
 
-    committee = forms.ModelChoiceField(
+    committee = IdChoiceField(
         label=_("Committee"),
         queryset=PartyOrganization.objects.none(),
         to_field_name="code",

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, View
 from django_tables2 import SingleTableView
 
+from config.exports import log_export
 from config.views import ScopedQuerysetMixin, WriteAccessMixin
-from members.models import MemberAccess
 from organizations.scope import can_write
 from reports.import_forms import ImportUploadForm
 from reports.importing import batches, exports
@@ -186,10 +186,7 @@ class ImportExportView(View):
 
     def get(self, request, name):
         _format_name(name)
-        if name == "members":
-            MemberAccess.objects.create(
-                user=request.user, action=MemberAccess.Action.EXPORT, detail="import format"
-            )
+        log_export(request, f"import format {name}", request.GET.urlencode())
         kind = "xlsx" if request.GET.get("type") == "xlsx" else "csv"
         return _spreadsheet_response(
             f"du-lieu-{name}", kind, exports.header(name), exports.rows(name, request.user)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.audit import HistorySource
 from config.db import choices_constraint
 from organizations.models import PartyOrganization
 
@@ -61,7 +62,7 @@ class YearlyFigure(models.Model):
     )
 
     objects = YearlyFigureQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         verbose_name = _("yearly figure")
@@ -107,7 +108,7 @@ class Target(models.Model):
     value = models.PositiveIntegerField(_("target"))
 
     objects = TargetQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         verbose_name = _("target")

@@ -80,7 +80,7 @@ def snapshot():
         model._meta.label: model.objects.count()
         for app in ("organizations", "members", "unions", "reports")
         for model in apps.get_app_config(app).get_models()
-        if model._meta.model_name != "memberaccess"
+        if model._meta.model_name != "accesslog"
     }
     states = list(
         Member.objects.filter(organization__code__startswith="HN")

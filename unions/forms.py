@@ -2,7 +2,7 @@ from dal import autocomplete
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DateField, ScopedForm
+from config.forms import DateField, IdChoiceField, ScopedForm
 from organizations.forms import organization_field
 from organizations.models import Enterprise, PartyOrganization
 from unions.models import MassOrganization
@@ -17,7 +17,7 @@ class FoundForm(ScopedForm):
     )
     name = forms.CharField(label=_("Name"), max_length=255)
     founded_on = DateField(label=_("Founded on"))
-    enterprise = forms.ModelChoiceField(
+    enterprise = IdChoiceField(
         label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False
     )
 

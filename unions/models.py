@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.audit import HistorySource
 from config.db import choices_constraint
 from organizations.models import Enterprise, PartyOrganization, Zone
 
@@ -70,7 +71,7 @@ class MassOrganization(models.Model):
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
     objects = MassOrganizationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         verbose_name = _("mass organization")
@@ -112,7 +113,7 @@ class Headcount(models.Model):
     recruited = models.PositiveIntegerField(_("recruited since the previous count"), default=0)
 
     objects = HeadcountQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         verbose_name = _("head count")

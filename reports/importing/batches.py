@@ -100,7 +100,9 @@ def runs_in_background(batch: ImportBatch) -> bool:
 
 
 def _format(batch: ImportBatch):
-    return format_class(batch.format)(batch.created_by, reason=batch.reason)
+    return format_class(batch.format)(
+        batch.created_by, reason=batch.reason, source=f"import #{batch.pk}"
+    )
 
 
 def _preview_line(fmt, row: Row) -> str:

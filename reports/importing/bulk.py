@@ -12,7 +12,9 @@ import re
 from django.db import connection
 
 # The columns simple-history adds to a model's own in its history table.
-HISTORY_COLUMNS = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+HISTORY_COLUMNS = [
+    "history_date", "history_change_reason", "history_type", "history_user_id", "history_source",
+]  # fmt: skip
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -93,7 +95,7 @@ def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
 
 def insert_with_history(model, columns: list[str], rows: list[tuple], history: tuple) -> None:
     """Insert `rows` into `model`'s table and, with the same values plus `history` (date,
-    reason, type, user), into its simple-history table.
+    reason, type, user, source: HISTORY_COLUMNS), into its simple-history table.
 
     Each row's COPY text is made once and serves both tables: the history row is the same line
     with the history columns appended.

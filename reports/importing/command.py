@@ -34,7 +34,9 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"{user} may not import: no committee or read-only role.")
         with translation.override(language):
             fmt = format_class(self.format_name)(
-                account, reason=f"Import {self.format_name} {path.name} ({user}, command line)"
+                account,
+                reason=f"Import {self.format_name} {path.name} ({user}, command line)",
+                source=f"command import_{self.format_name}",
             )
             with path.open("rb") as binary:
                 summary = run_import(fmt, binary, commit=not dry_run)

@@ -20,6 +20,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config import audit
 from config.dates import dmy
 from reports.importing.reading import FileError, open_sheet
 from reports.importing.values import CellError, choice_lookup, parse_choice
@@ -152,10 +153,13 @@ class ImportFormat:
     # Values that identify a row; the same key twice in a file is an error.
     key: tuple[str, ...] = ()
 
-    def __init__(self, user, *, reason: str = ""):
+    def __init__(self, user, *, reason: str = "", source: str = ""):
         self.user = user
         # History keeps at most 100 characters of a change reason.
         self.reason = reason[:100]
+        # The history source of what the run writes: "import #<id>", "command <name>"; empty
+        # keeps the source of the caller (config/audit.py).
+        self.source = source
         self.seen_keys: dict[tuple, int] = {}
         self.by_key = {column.key: column for column in self.columns}
 
@@ -272,7 +276,7 @@ class Run:
     def run(self) -> Summary:
         summary = Summary()
         try:
-            with transaction.atomic():
+            with audit.source(self.format.source or audit.current_source()), transaction.atomic():
                 self._run(summary)
                 if not (self.commit and summary.ok):
                     raise Rollback

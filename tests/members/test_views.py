@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from members.models import Member, MemberAccess, MemberEvent, Status
+from members.models import AccessLog, Member, MemberEvent, Status
 from organizations.models import PartyOrganization
 
 pytestmark = pytest.mark.django_db
@@ -71,11 +71,11 @@ def test_export_is_scoped_neutralized_and_logged(login):
     hai_phong_member = Member.objects.filter(organization__code__startswith="HP-").first()
     hai_phong_member.full_name = '=HYPERLINK("http://x")'
     hai_phong_member.save()
-    before = MemberAccess.objects.count()
+    before = AccessLog.objects.count()
     response = login("canbo.hp").get(LIST, {"_export": "csv", "q": "HYPERLINK"})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][0].startswith("'=")
-    assert MemberAccess.objects.count() == before + 1
+    assert AccessLog.objects.count() == before + 1
     hanoi = login("canbo.hp").get(LIST, {"_export": "csv"}).content.decode()
     assert "HN-" not in hanoi and "Hà Nội" not in hanoi.split("\n", 1)[1]
 
@@ -85,12 +85,12 @@ def test_member_detail_of_another_committee_is_404(login, hanoi_member):
 
 
 def test_member_detail_shows_timeline_and_logs_the_view(login, hanoi_member, user):
-    before = MemberAccess.objects.filter(member=hanoi_member).count()
+    before = AccessLog.objects.filter(member=hanoi_member).count()
     response = login("lanhdao").get(hanoi_member.get_absolute_url())
     assert response.status_code == 200
     assert "Kết nạp" in response.text
-    access = MemberAccess.objects.filter(member=hanoi_member).latest("at")
-    assert MemberAccess.objects.filter(member=hanoi_member).count() == before + 1
+    access = AccessLog.objects.filter(member=hanoi_member).latest("at")
+    assert AccessLog.objects.filter(member=hanoi_member).count() == before + 1
     assert access.user == user("lanhdao")
 
 

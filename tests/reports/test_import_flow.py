@@ -232,7 +232,7 @@ def test_export_then_import_changes_nothing(login, tmp_path, name, kind):
 
 
 def test_members_export_is_logged_and_scoped(login):
-    from members.models import MemberAccess
+    from members.models import AccessLog
 
     client = login("canbo.hp")
     content = b"".join(
@@ -240,7 +240,7 @@ def test_members_export_is_logged_and_scoped(login):
     ).decode("utf-8-sig")
     hanoi = Member.objects.filter(organization__code__startswith="HN").first()
     assert hanoi.card_number not in content
-    assert MemberAccess.objects.filter(action="export", user__username="canbo.hp").exists()
+    assert AccessLog.objects.filter(action="export", user__username="canbo.hp").exists()
 
 
 def test_templates_download_with_the_format_headers(client, login):
