@@ -278,7 +278,13 @@ def test_main_pages_and_the_admin_keep_the_content_security_policy(browser, port
         key = base64.b32decode(secret + "=" * (-len(secret) % 8))
         page.fill("#id_token", f"{TOTP(key).token():06d}")
         page.click("main form button[type=submit]")
-        page.wait_for_url(f"{portal}/")
+        # A loaded machine (the whole suite on two cores) can take long over this one: wait
+        # longer, and say what the page showed if the code was refused.
+        try:
+            page.wait_for_url(f"{portal}/", timeout=90_000)
+        except Exception as error:
+            shown = page.locator("main").inner_text()[:500]
+            raise AssertionError(f"still on {page.url}: {shown}") from error
         for path in ("/admin/", "/admin/members/member/", "/admin/auth/user/add/"):
             response = page.goto(f"{portal}{path}")
             assert response.status == 200, path
