@@ -56,7 +56,8 @@ class CommitteeMixin:
     def committee_from(self, code):
         if not code:
             return self.default_committee()
-        committee = self.scoped_committees().filter(code=code).first()
+        # PostgreSQL cannot look up a text holding NUL: no committee has such a code.
+        committee = None if "\x00" in code else self.scoped_committees().filter(code=code).first()
         if committee is None:
             raise Http404(_("No committee with this code in your scope."))
         return committee
