@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from config.admin import LedgerReadOnlyAdmin
 from members.models import AccessLog, Candidate, Member, MemberEvent
 from members.services import member_erase
+from reports import summaries
 
 
 class ErasureForm(forms.Form):
@@ -43,6 +44,11 @@ class MemberAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     inlines = [MemberEventInline]
     actions = ["erase_personal_data"]
+
+    def save_model(self, request, obj, form, change):
+        # Gender, birth date, ethnicity... are the composition's categories.
+        with summaries.track(members=[obj.pk] if obj.pk else ()):
+            super().save_model(request, obj, form, change)
 
     @admin.action(description=gettext_lazy("Erase personal data (on the person's request)"))
     def erase_personal_data(self, request, queryset):

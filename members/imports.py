@@ -182,6 +182,7 @@ class MembersFormat(ImportFormat):
         self.today = today()
         self.now = timezone.now()
         self.contributions = summaries.Contributions()
+        self.tree = summaries.TreeHistory()
         self.user_id = getattr(user, "pk", None)
 
     def _created_here(self, member_ids: set[int]) -> set[int]:
@@ -439,13 +440,34 @@ class MembersFormat(ImportFormat):
                 (event[5], event[3], event[2], event[6], event[7]) for event in events
             )
         )
-        for row in rows:
-            if row.action == Action.CHANGED:
-                member = Member.objects.get(pk=row.found["pk"])
-                for key, value in row.updates.items():
-                    setattr(member, key, value)
-                member._change_reason = self.reason[:100]
-                member._history_user = self.user
-                # Stamped like the run's new members, so a later row can tell it was here.
-                member._history_date = self.now
-                member.save(update_fields=list(row.updates))
+        attributes = {
+            member_id: (values["birth_date"], *(values[n] for n in summaries.MEMBER_DIMENSIONS))
+            for member_id, values in zip(member_ids, (row.values for row in new), strict=True)
+        }
+        self.contributions.update(
+            summaries.composition_contributions(
+                [(e[5], e[3], e[2], e[6], e[7], *attributes[e[1]]) for e in events], self.tree
+            )
+        )
+        changed = [row for row in rows if row.action == Action.CHANGED]
+        if not changed:
+            return
+        # Changed personal details change the composition their events count in.
+        changed_events = MemberEvent.objects.filter(member_id__in=[r.found["pk"] for r in changed])
+        before = summaries.composition_contributions(
+            summaries.composition_rows(changed_events), self.tree
+        )
+        for row in changed:
+            member = Member.objects.get(pk=row.found["pk"])
+            for key, value in row.updates.items():
+                setattr(member, key, value)
+            member._change_reason = self.reason[:100]
+            member._history_user = self.user
+            # Stamped like the run's new members, so a later row can tell it was here.
+            member._history_date = self.now
+            member.save(update_fields=list(row.updates))
+        after = summaries.composition_contributions(
+            summaries.composition_rows(changed_events), self.tree
+        )
+        after.subtract(before)
+        self.contributions.update(after)

@@ -154,29 +154,24 @@ def _append_event(
     note: str = "",
 ) -> MemberEvent:
     """Close the member's current event, add the new one and update the derived fields."""
-    current = list(MemberEvent.objects.filter(member=member, ended_on__isnull=True))
-    closed = [(previous.organization_id, previous.status_after) for previous in current]
-    for previous in current:
-        # One save per closed event (there is one), not QuerySet.update: the change of the
-        # ledger must leave its history row like any other.
-        previous.ended_on = date
-        previous.save(update_fields=["ended_on"])
-    event = MemberEvent.objects.create(
-        member=member,
-        kind=kind,
-        date=date,
-        organization=organization,
-        status_after=status_after,
-        decision_number=decision_number,
-        other_unit=other_unit,
-        note=note,
-    )
-    # The summary rows change by exactly this: the closed event stops counting on `date`,
-    # the new one counts from it (cheaper than recounting the member's events).
-    summaries.apply_events(
-        new=[(organization.pk, date, kind, status_after, None)],
-        ended=[(org, date, status) for org, status in closed],
-    )
+    # The member's events before and after: their figures and composition (whose age bands
+    # and ownership run on to the closed event's new end) change by the difference.
+    with summaries.track(members=[member.pk]):
+        for previous in MemberEvent.objects.filter(member=member, ended_on__isnull=True):
+            # One save per closed event (there is one), not QuerySet.update: the change of
+            # the ledger must leave its history row like any other.
+            previous.ended_on = date
+            previous.save(update_fields=["ended_on"])
+        event = MemberEvent.objects.create(
+            member=member,
+            kind=kind,
+            date=date,
+            organization=organization,
+            status_after=status_after,
+            decision_number=decision_number,
+            other_unit=other_unit,
+            note=note,
+        )
     member.organization = organization
     member.status = status_after
     member.save(update_fields=["organization", "status", "admitted_on", "official_on"])
@@ -544,7 +539,8 @@ def member_erase(*, member: Member, user, reason: str) -> Member:
     member = Member.objects.select_for_update().get(pk=member.pk)
     identifiers = [member.full_name, member.card_number, member.national_id]
     placeholder = ERASED_NAME % {"pk": member.pk}
-    with audit.source(audit.ERASURE):
+    # The blanked attributes move the member to "unknown" in the composition.
+    with audit.source(audit.ERASURE), summaries.track(members=[member.pk]):
         for candidate in Candidate.objects.select_for_update().filter(member=member):
             identifiers += [candidate.full_name, candidate.national_id]
             Candidate.history.filter(id=candidate.pk).delete()

@@ -2,7 +2,14 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin import LedgerReadOnlyAdmin
-from reports.models import ImportBatch, Summary, Target, YearlyFigure
+from reports.models import (
+    AgeSummary,
+    CompositionSummary,
+    ImportBatch,
+    Summary,
+    Target,
+    YearlyFigure,
+)
 
 
 @admin.register(YearlyFigure)
@@ -43,6 +50,26 @@ class SummaryAdmin(LedgerReadOnlyAdmin, admin.ModelAdmin):
     """Derived from the ledger (reports.summaries): shown to check, never edited."""
 
     list_display = ["organization", "date", "party_members", "party_organizations"]
+    list_select_related = ["organization"]
+    date_hierarchy = "date"
+    show_full_result_count = False
+
+
+@admin.register(CompositionSummary)
+class CompositionSummaryAdmin(LedgerReadOnlyAdmin, admin.ModelAdmin):
+    """Derived from the ledger like `Summary` (reports.summaries): shown to check."""
+
+    list_display = ["organization", "date", "m_gender_male", "m_gender_female"]
+    list_select_related = ["organization"]
+    date_hierarchy = "date"
+    show_full_result_count = False
+
+
+@admin.register(AgeSummary)
+class AgeSummaryAdmin(LedgerReadOnlyAdmin, admin.ModelAdmin):
+    """Derived from the ledger like `Summary` (reports.summaries): shown to check."""
+
+    list_display = ["organization", "date", "m_age_band_up_to_30", "m_age_band_31_40"]
     list_select_related = ["organization"]
     date_hierarchy = "date"
     show_full_result_count = False

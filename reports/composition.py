@@ -13,7 +13,10 @@ of the nearest organization above it that has one (a subordinate cell of a grass
 committee of an enterprise); none found is "unknown".
 
 `members_on`, `admitted_between` (and the children and yearly views built on them) are the
-only entry points: the source of the counts can change (summary rows) behind them.
+only entry points. For a committee from the zone up they read the composition summary rows
+(`reports.summaries`: two rows for a date, four for a period, whatever the number of
+members); below, a subtree of a few hundred members is counted from the ledger. Both give
+the same counts (tests/reports/test_composition_summaries.py).
 """
 
 import datetime
@@ -36,16 +39,26 @@ from members.models import (
 )
 from organizations.models import Ownership, PartyOrganization
 from reports import ledger as ledger_counts
+from reports import summaries
+from reports.models import (
+    AGE_BAND_VALUES,
+    COMPOSITION_CATEGORIES,
+    COMPOSITION_KINDS,
+    UNKNOWN,
+    admitted_field,
+    member_field,
+)
 from reports.statistics import coverage_start
+from reports.summaries import AGE_LIMITS, age_band
 
 ONE_DAY = datetime.timedelta(days=1)
-UNKNOWN = "unknown"
-AGE_BANDS = (
-    ("up_to_30", _("Up to 30"), 31),  # younger than 31 on the day
-    ("31_40", _("31–40"), 41),
-    ("41_50", _("41–50"), 51),
-    ("51_60", _("51–60"), 61),
-    ("over_60", _("Over 60"), None),
+AGE_BANDS = tuple(
+    zip(
+        AGE_BAND_VALUES,
+        (_("Up to 30"), _("31–40"), _("41–50"), _("51–60"), _("Over 60")),
+        (*AGE_LIMITS, None),  # younger than the limit on the day
+        strict=True,
+    )
 )
 PIPELINE = (("yes", _("From the outstanding candidates")), ("no", _("Not from them")))
 
@@ -69,17 +82,6 @@ def share_pct(count: int, total: int) -> Decimal | None:
     if not total:
         return None
     return (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def age_band(birth_date: datetime.date | None, day: datetime.date) -> str:
-    """The age band of someone born on `birth_date`, in full years on `day`."""
-    if birth_date is None:
-        return UNKNOWN
-    for value, _label, limit in AGE_BANDS:
-        # Younger than `limit` on `day`: born after the day `limit` years before.
-        if limit is None or birth_date > add_months(day, -12 * limit):
-            return value
-    raise AssertionError("unreachable")
 
 
 def _age_case(day: datetime.date) -> Case:
@@ -147,28 +149,7 @@ def _dimensions(counts: dict[str, Counter], total: int) -> list[Dimension]:
     return result
 
 
-class _Ownership:
-    """Each organization's enterprise ownership, walking up to the nearest one that has one."""
-
-    def __init__(self, parent: dict[int, int | None]):
-        self.parent = parent
-        self.own = dict(
-            PartyOrganization.objects.filter(enterprise__isnull=False).values_list(
-                "pk", "enterprise__ownership"
-            )
-        )
-        self.cache = {}
-
-    def of(self, org_id: int | None) -> str:
-        if org_id is None:
-            return UNKNOWN
-        if org_id not in self.cache:
-            own = self.own.get(org_id)
-            self.cache[org_id] = own or self.of(self.parent.get(org_id))
-        return self.cache[org_id]
-
-
-def _count(events, *, day: datetime.date | None, ownership: _Ownership) -> dict[str, Counter]:
+def _count(events, *, day: datetime.date | None) -> dict[str, Counter]:
     """Every dimension of the members of `events` (one event per member counted)."""
     events = events.order_by()  # no ordering columns in the GROUP BY
     counts = {key: Counter() for key in DIMENSIONS}
@@ -187,9 +168,51 @@ def _count(events, *, day: datetime.date | None, ownership: _Ownership) -> dict[
             n=Count("pk")
         ):
             counts["age_band"][age_band(birth, date)] += n
-    for org_id, n in events.values_list("organization_id").annotate(n=Count("pk")):
-        counts["ownership"][ownership.of(org_id)] += n
+    # The ownership as the summary rows reckon it: on the as-of date, or on each admission's.
+    tree = summaries.TreeHistory()
+    if day is not None:
+        rows = [
+            (org, day, n)
+            for org, n in events.values_list("organization_id").annotate(n=Count("pk"))
+        ]
+    else:
+        rows = list(events.values_list("organization_id", "date").annotate(n=Count("pk")))
+    tree.load({org for org, _day, _n in rows})
+    for org_id, on, n in rows:
+        counts["ownership"][tree.ownership_on(org_id, on)] += n
     return counts
+
+
+def _from_rows(values: dict, field) -> dict[str, Counter]:
+    """The counts of every dimension from a composition summary row (`field`: the member or
+    the admission columns)."""
+    return {
+        key: Counter({category: values[field(key, category)] for category in categories})
+        for key, categories in COMPOSITION_CATEGORIES.items()
+    }
+
+
+def _summarized(committee: PartyOrganization) -> bool:
+    return committee.kind in COMPOSITION_KINDS
+
+
+def _members_from_rows(committee_ids, day) -> dict[int, dict[str, Counter]]:
+    """Several committees' members on `day` by category, from their summary rows."""
+    rows = summaries.COMPOSITION.totals_of(committee_ids, day)
+    ages = summaries.AGES.totals_of(committee_ids, day)
+    return {pk: _from_rows({**rows[pk], **ages[pk]}, member_field) for pk in rows}
+
+
+def _admitted_from_rows(committee_ids, start, end) -> dict[int, dict[str, Counter]]:
+    """Several committees' admissions over `(start, end]` by category, from their rows."""
+    before = summaries.COMPOSITION.totals_of(committee_ids, start)
+    after = summaries.COMPOSITION.totals_of(committee_ids, end)
+    return {
+        pk: _from_rows(
+            {f: after[pk][f] - before[pk][f] for f in summaries.COMPOSITION.fields}, admitted_field
+        )
+        for pk in after
+    }
 
 
 def _total(counts: dict[str, Counter]) -> int:
@@ -206,18 +229,21 @@ def members_on(
     *,
     ledger: ledger_counts.OrganizationLedger | None = None,
     root: PartyOrganization | None = None,
+    naive: bool = False,
 ) -> Composition:
     """The members of the committee's subtree on `day` (the growth table's member count).
 
     `root`: whose records' coverage decides (a child's comparison column follows its
-    parent's report)."""
+    parent's report); `naive`: counted from the ledger even where summary rows exist."""
     start = coverage_start(root or committee)
     if start is not None and day < start:
         return _not_covered(committee, False, None, day)
-    ledger = ledger or ledger_counts.OrganizationLedger()
-    tree = ledger.tree_on(day)
-    events = ledger_counts.member_events_on(tree.subtree(committee.pk), day)
-    counts = _count(events, day=day, ownership=_Ownership(tree.parent))
+    if _summarized(committee) and not naive:
+        counts = _members_from_rows([committee.pk], day)[committee.pk]
+    else:
+        ledger = ledger or ledger_counts.OrganizationLedger()
+        events = ledger_counts.member_events_on(ledger.tree_on(day).subtree(committee.pk), day)
+        counts = _count(events, day=day)
     total = _total(counts)
     return Composition(committee, False, None, day, total, _dimensions(counts, total))
 
@@ -229,19 +255,21 @@ def admitted_between(
     *,
     ledger: ledger_counts.OrganizationLedger | None = None,
     root: PartyOrganization | None = None,
+    naive: bool = False,
 ) -> Composition:
     """The members admitted in the committee's subtree after `start` up to and including
     `end` (the growth table's admissions of that period)."""
     covered_from = coverage_start(root or committee)
     if covered_from is not None and start < covered_from:
         return _not_covered(committee, True, start, end)
-    ledger = ledger or ledger_counts.OrganizationLedger()
-    events = ledger_counts.member_events_between(committee.pk, start, end, ledger).filter(
-        kind=MemberEvent.Kind.ADMITTED
-    )
-    # An admission's organization may have ended since: the tree with ended ones in place.
-    parent = ledger.tree_on(end, include_ended=True).parent
-    counts = _count(events, day=None, ownership=_Ownership(parent))
+    if _summarized(committee) and not naive:
+        counts = _admitted_from_rows([committee.pk], start, end)[committee.pk]
+    else:
+        ledger = ledger or ledger_counts.OrganizationLedger()
+        events = ledger_counts.member_events_between(committee.pk, start, end, ledger).filter(
+            kind=MemberEvent.Kind.ADMITTED
+        )
+        counts = _count(events, day=None)
     total = _total(counts)
     return Composition(committee, True, start, end, total, _dimensions(counts, total))
 
@@ -311,9 +339,19 @@ def compare(whole: Composition) -> Comparison | None:
     if not found:
         return None
     ledger = ledger_counts.OrganizationLedger()
+    # The committees among the children are read from their summary rows at once.
+    ids = [child.pk for child in found if _summarized(child)]
+    if whole.admitted:
+        read = _admitted_from_rows(ids, whole.start, whole.end) if ids else {}
+    else:
+        read = _members_from_rows(ids, day) if ids else {}
     columns = []
     for child in found:
-        if whole.admitted:
+        if child.pk in read:
+            total = _total(read[child.pk])
+            dimensions = _dimensions(read[child.pk], total)
+            column = Composition(child, whole.admitted, whole.start, day, total, dimensions)
+        elif whole.admitted:
             column = admitted_between(
                 child, whole.start, whole.end, ledger=ledger, root=whole.committee
             )
@@ -349,28 +387,59 @@ def ownership_by_year(whole: Composition) -> YearSplit:
     first = coverage_start(committee) or committee.records_begin_on()
     if whole.total is None or first is None:
         return YearSplit([], [])
-    ledger = ledger_counts.OrganizationLedger()
-    labels, columns = [], []
+    periods = []  # (label, start of the admissions or None for members, end)
     for year in range(first.year, whole.end.year + 1):
         year_end = min(datetime.date(year, 12, 31), whole.end)
         if whole.admitted:
             year_start = max(datetime.date(year - 1, 12, 31), first)
-            if year_start >= year_end:
-                continue
-            found = admitted_between(committee, year_start, year_end, ledger=ledger)
-        else:
-            if year_end < first:
-                continue
-            found = members_on(committee, year_end, ledger=ledger)
-        labels.append(str(year))
-        columns.append(found.dimension("ownership"))
-    if not columns:
+            if year_start < year_end:
+                periods.append((str(year), year_start, year_end))
+        elif year_end >= first:
+            periods.append((str(year), None, year_end))
+    if not periods:
         return YearSplit([], [])
+    columns = _ownership_counts(committee, periods)
     series = []
-    for index, (value, label) in enumerate([*Ownership.choices, (UNKNOWN, None)]):
-        counts = [column.categories[index].count for column in columns]
-        series.append((value, str(label or columns[0].categories[index].label), counts))
-    return YearSplit(labels, [s for s in series if any(s[2])])
+    for value, label in [*Ownership.choices, (UNKNOWN, UNKNOWN_LABELS["ownership"])]:
+        series.append((value, str(label), [column[value] for column in columns]))
+    return YearSplit([label for label, _s, _e in periods], [s for s in series if any(s[2])])
+
+
+def _ownership_counts(committee, periods) -> list[Counter]:
+    """Members (or admissions) by ownership for each `(label, start, end)`: a committee's
+    summary rows are read in one query."""
+    if not _summarized(committee):
+        ledger = ledger_counts.OrganizationLedger()
+        return [
+            Counter(
+                {
+                    c.value: c.count
+                    for c in (
+                        admitted_between(committee, start, end, ledger=ledger)
+                        if start
+                        else members_on(committee, end, ledger=ledger)
+                    )
+                    .dimension("ownership")
+                    .categories
+                }
+            )
+            for _label, start, end in periods
+        ]
+    days = {day for _label, start, end in periods for day in (start, end) if day}
+    rows = summaries.COMPOSITION.totals_on(committee.pk, days)
+    result = []
+    for _label, start, end in periods:
+        field = admitted_field if start else member_field
+        result.append(
+            Counter(
+                {
+                    c: rows[end][field("ownership", c)]
+                    - (rows[start][field("ownership", c)] if start else 0)
+                    for c in COMPOSITION_CATEGORIES["ownership"]
+                }
+            )
+        )
+    return result
 
 
 def chart_data(whole: Composition, years: YearSplit) -> dict:

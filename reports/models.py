@@ -9,7 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from config.audit import HistorySource
 from config.db import choices_constraint
-from organizations.models import PartyOrganization
+from members.models import Ethnicity, Gender, PoliticalTheory, Position, Qualification, Religion
+from organizations.models import Ownership, PartyOrganization
 
 
 class Metric(models.TextChoices):
@@ -294,3 +295,104 @@ class Summary(models.Model):
 
     def values(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in SUMMARY_FIELDS}
+
+
+# --- The composition of the members (reports.composition), cumulated like `Summary` ---------
+
+UNKNOWN = "unknown"
+AGE_BAND_VALUES = ("up_to_30", "31_40", "41_50", "51_60", "over_60")
+# Dimension -> its categories, "unknown" last: a member whose attribute is not recorded is
+# counted there, never dropped.
+COMPOSITION_CATEGORIES = {
+    dimension: (*values, UNKNOWN)
+    for dimension, values in {
+        "gender": Gender.values,
+        "age_band": AGE_BAND_VALUES,
+        "ethnicity": Ethnicity.values,
+        "religion": Religion.values,
+        "qualification": Qualification.values,
+        "political_theory": PoliticalTheory.values,
+        "position": Position.values,
+        "ownership": Ownership.values,
+        "from_pipeline": ("yes", "no"),
+    }.items()
+}
+# Only these committees get composition rows: below them a subtree is small enough to count
+# from the ledger (a grassroots committee has hundreds of members, a zone thousands).
+COMPOSITION_KINDS = (
+    PartyOrganization.Kind.CENTRAL,
+    PartyOrganization.Kind.PROVINCIAL_COMMITTEE,
+    PartyOrganization.Kind.ZONE_COMMITTEE,
+)
+
+
+def member_field(dimension: str, category: str) -> str:
+    """The column counting the members in a category on a row's date (a stock)."""
+    return f"m_{dimension}_{category}"
+
+
+def admitted_field(dimension: str, category: str) -> str:
+    """The column counting the admissions in a category since the records began (a flow)."""
+    return f"a_{dimension}_{category}"
+
+
+# Members by age band change with every birthday, so their rows have a table of their own:
+# in the wide table every day would get a row.
+AGE_FIELDS = tuple(member_field("age_band", c) for c in COMPOSITION_CATEGORIES["age_band"])
+COMPOSITION_STOCKS = tuple(
+    member_field(dimension, category)
+    for dimension, categories in COMPOSITION_CATEGORIES.items()
+    if dimension != "age_band"
+    for category in categories
+)
+COMPOSITION_FLOWS = tuple(
+    admitted_field(dimension, category)
+    for dimension, categories in COMPOSITION_CATEGORIES.items()
+    for category in categories
+)
+COMPOSITION_FIELDS = COMPOSITION_STOCKS + COMPOSITION_FLOWS
+
+
+class CompositionSummary(models.Model):
+    """The composition of a committee's subtree cumulated up to `date` (`Summary`'s twin for
+    `reports.composition`): members in each category on the date, and admissions in each
+    category since the records began. Written by reports.summaries with the figures."""
+
+    organization = models.ForeignKey(
+        PartyOrganization, models.CASCADE, related_name="+", verbose_name=_("committee")
+    )
+    date = models.DateField(_("date"))
+    locals().update({name: models.IntegerField(default=0) for name in COMPOSITION_FIELDS})
+
+    class Meta:
+        verbose_name = _("composition summary row")
+        verbose_name_plural = _("composition summary rows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "date"], name="composition_summary_unique_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.date}"
+
+
+class AgeSummary(models.Model):
+    """A committee's members by age band on `date`: one row for each day on which the
+    subtree's members or their ages (a birthday crossing a band) changed."""
+
+    organization = models.ForeignKey(
+        PartyOrganization, models.CASCADE, related_name="+", verbose_name=_("committee")
+    )
+    date = models.DateField(_("date"))
+    locals().update({name: models.IntegerField(default=0) for name in AGE_FIELDS})
+
+    class Meta:
+        verbose_name = _("age summary row")
+        verbose_name_plural = _("age summary rows")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "date"], name="age_summary_unique_day")
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.date}"

@@ -22,30 +22,51 @@ How the rows follow from the ledger:
 Writers wrap a change in `track(...)`: the contributions of the records it touches are taken
 before and after, and the difference is added to the rows, in the same transaction.
 `rebuild()` recomputes every row from the ledger (`manage.py rebuild_summaries`).
+
+Three tables are kept this way (`Table`): `Summary` (the figures, every committee),
+`CompositionSummary` (members and admissions by category, reports.composition) and
+`AgeSummary` (members by age band, whose rows change with birthdays), the last two for the
+committees from the zone up. A contribution's field says which table it goes to.
 """
 
 import contextlib
 import contextvars
 import datetime
+import functools
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Subquery
 
+from config.dates import add_months
 from members.models import ACTIVE_STATUSES, MemberEvent, Status
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization
 from reports.importing.bulk import insert_rows
-from reports.models import SUMMARY_FIELDS, SUMMARY_STOCKS, Summary
+from reports.models import (
+    AGE_BAND_VALUES,
+    AGE_FIELDS,
+    COMPOSITION_CATEGORIES,
+    COMPOSITION_FIELDS,
+    COMPOSITION_KINDS,
+    COMPOSITION_STOCKS,
+    SUMMARY_FIELDS,
+    SUMMARY_STOCKS,
+    UNKNOWN,
+    AgeSummary,
+    CompositionSummary,
+    Summary,
+    admitted_field,
+    member_field,
+)
 from unions.models import Headcount, MassOrganization
 
 SUBTREE, ANCESTORS, PARENT, SELF = "subtree", "ancestors", "parent", "self"
 # Records outside the dated ledger (an organization without events, an enterprise) count from
 # the start of the records.
 ALWAYS = datetime.date(1900, 1, 1)
-STOCKS = frozenset(SUMMARY_STOCKS)
 COMMITTEES = frozenset(PartyOrganization.COMMITTEE_KINDS)
-ZERO = dict.fromkeys(SUMMARY_FIELDS, 0)
 # Any 64-bit number of our own: the key of the advisory lock that serializes summary writes.
 LOCK_KEY = 7_205_759_403_792_793
 
@@ -86,17 +107,6 @@ def event_contributions(events) -> Contributions:
     return found
 
 
-def apply_events(*, new=(), ended=()) -> None:
-    """Add member events `(organization_id, date, kind, status_after, ended_on)` and the end
-    `(organization_id, ended_on, status_after)` of events they closed to the summary rows."""
-    if _DEFERRED.get():
-        return
-    found = event_contributions(new)
-    for org, ended_on, status in ended:
-        _ended(found, org, ended_on, status)
-    apply(rollup(found))
-
-
 def member_contributions(events) -> Contributions:
     """What a queryset of `MemberEvent` rows contributes (grouped in the database)."""
     found = Counter()
@@ -118,6 +128,134 @@ def member_contributions(events) -> Contributions:
     for org, ended_on, status, n in ended:
         _ended(found, org, ended_on, status, n)
     return found
+
+
+# The member fields each static dimension of the composition reads.
+MEMBER_DIMENSIONS = (
+    "gender",
+    "ethnicity",
+    "religion",
+    "qualification",
+    "political_theory",
+    "position",
+    "from_pipeline",
+)
+# Full years at which the age band changes (reports.composition's bands).
+AGE_LIMITS = (31, 41, 51, 61)
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def age_band(birth_date: datetime.date | None, day: datetime.date) -> str:
+    """The age band of someone born on `birth_date`, in full years on `day`."""
+    if birth_date is None:
+        return UNKNOWN
+    for value, limit in zip(AGE_BAND_VALUES, AGE_LIMITS, strict=False):
+        # Younger than `limit` on `day`: born after the day `limit` years before.
+        if birth_date > add_months(day, -12 * limit):
+            return value
+    return AGE_BAND_VALUES[-1]
+
+
+@functools.lru_cache(maxsize=65_536)
+def _turns(birth_date: datetime.date) -> tuple[datetime.date, ...]:
+    """The first day of each band after the first, by `age_band`'s reckoning (29 February
+    included): the days someone born on `birth_date` turns 31, 41, 51 and 61. Birth dates
+    repeat across millions of members, hence the cache."""
+    days = []
+    for limit in AGE_LIMITS:
+        day = add_months(birth_date, 12 * limit)
+        while add_months(day - ONE_DAY, -12 * limit) >= birth_date:
+            day -= ONE_DAY
+        while add_months(day, -12 * limit) < birth_date:
+            day += ONE_DAY
+        days.append(day)
+    return tuple(days)
+
+
+def age_spans(birth_date, start, end):
+    """`(from, until or None, band)`: the age bands of a member over `[start, end)`."""
+    if birth_date is None:
+        return [(start, end, UNKNOWN)]
+    turns = _turns(birth_date)
+    band = sum(day <= start for day in turns)
+    spans, day = [], start
+    for turn in turns[band:]:
+        if end is not None and turn >= end:
+            break
+        spans.append((day, turn, AGE_BAND_VALUES[band]))
+        day, band = turn, band + 1
+    spans.append((day, end, AGE_BAND_VALUES[band]))
+    return spans
+
+
+def _category(dimension: str, value) -> str:
+    if dimension == "from_pipeline":
+        return {True: "yes", False: "no"}.get(value, UNKNOWN)
+    return value or UNKNOWN
+
+
+# Column names by (dimension, category), made once: contributions name millions of them.
+_MEMBER_FIELD = {(d, c): member_field(d, c) for d, cs in COMPOSITION_CATEGORIES.items() for c in cs}
+_ADMITTED_FIELD = {
+    (d, c): admitted_field(d, c) for d, cs in COMPOSITION_CATEGORIES.items() for c in cs
+}
+
+
+def composition_contributions(rows, tree: "TreeHistory") -> Contributions:
+    """What member events contribute to the composition tables; `rows` are
+    `(organization_id, date, kind, status_after, ended_on, birth_date, *MEMBER_DIMENSIONS)`
+    (`composition_rows`, or an import's new events with their members' values).
+
+    A member counts in a category of each dimension while an event makes them a member, as
+    the growth table counts them; the age band changes on the birthdays that cross a band,
+    and the ownership (of the nearest organization above with an enterprise) when a move
+    changes the organizations above. An admission counts once, with the age and ownership
+    of its day."""
+    rows = list(rows)
+    tree.load({row[0] for row in rows})
+    found = Counter()
+    admitted = MemberEvent.Kind.ADMITTED
+    member_fields, admitted_fields = _MEMBER_FIELD, _ADMITTED_FIELD
+
+    def span(org, field, start, end):
+        found[(org, start, field, SUBTREE)] += 1
+        if end is not None:
+            found[(org, end, field, SUBTREE)] -= 1
+
+    for org, date, kind, status, ended_on, birth_date, *values in rows:
+        static = [
+            (dimension, _category(dimension, value))
+            for dimension, value in zip(MEMBER_DIMENSIONS, values, strict=True)
+        ]
+        if kind == admitted:
+            for key in static:
+                found[(org, date, admitted_fields[key], SUBTREE)] += 1
+            band = age_band(birth_date, date)
+            found[(org, date, admitted_fields[("age_band", band)], SUBTREE)] += 1
+            own = tree.ownership_on(org, date)
+            found[(org, date, admitted_fields[("ownership", own)], SUBTREE)] += 1
+        if status not in ACTIVE_STATUSES:
+            continue
+        for key in static:
+            span(org, member_fields[key], date, ended_on)
+        for start, end, band in age_spans(birth_date, date, ended_on):
+            span(org, member_fields[("age_band", band)], start, end)
+        for start, end, own in tree.ownership_spans(org, date, ended_on):
+            span(org, member_fields[("ownership", own)], start, end)
+    return found
+
+
+def composition_rows(events):
+    """A queryset of `MemberEvent` as `composition_contributions` reads it."""
+    return events.order_by().values_list(
+        "organization_id",
+        "date",
+        "kind",
+        "status_after",
+        "ended_on",
+        "member__birth_date",
+        *(f"member__{name}" for name in MEMBER_DIMENSIONS),
+    )
 
 
 def _existence_fields(kind: str, ownership: str | None) -> list[tuple[str, str]]:
@@ -305,6 +443,8 @@ class TreeHistory:
     def __init__(self):
         self.parent: dict[int, int | None] = {}
         self.kind: dict[int, str] = {}
+        # The ownership of each organization's own enterprise (None without one).
+        self.ownership: dict[int, str | None] = {}
         self.moves = defaultdict(list)  # organization -> [(date, new parent, previous parent)]
         for org, date, parent, previous in (
             OrganizationEvent.objects.filter(kind=OrganizationEvent.Kind.MOVED)
@@ -314,33 +454,33 @@ class TreeHistory:
             self.moves[org].append((date, parent, previous))
         self._segments = {}
         self._reached = {}
+        self._owned_pieces = {}
 
     def load(self, pks: Iterable[int] | None = None) -> None:
         """Load these organizations and everything above them now or before a move (all
         organizations when `pks` is None)."""
+        columns = ("pk", "parent_id", "kind", "enterprise__ownership")
         if pks is None:
-            rows = PartyOrganization.objects.values_list("pk", "parent_id", "kind")
-            self._remember(rows)
+            self._remember(PartyOrganization.objects.values_list(*columns))
             return
         wanted = {pk for pk in pks if pk is not None} - self.parent.keys()
         while wanted:
             rows = list(
-                PartyOrganization.objects.filter(pk__in=list(wanted)).values_list(
-                    "pk", "parent_id", "kind", "path"
-                )
+                PartyOrganization.objects.filter(pk__in=list(wanted)).values_list(*columns, "path")
             )
-            self._remember(row[:3] for row in rows)
+            self._remember(row[:4] for row in rows)
             above = set()
-            for pk, parent, _kind, path in rows:
+            for pk, parent, _kind, _ownership, path in rows:
                 above.update(int(part) for part in path.strip("/").split("/") if part)
                 above.add(parent)
                 above.update(previous for _date, _new, previous in self.moves.get(pk, ()))
             wanted = {pk for pk in above if pk is not None} - self.parent.keys()
 
     def _remember(self, rows) -> None:
-        for pk, parent, kind in rows:
+        for pk, parent, kind, ownership in rows:
             self.parent[pk] = parent
             self.kind[pk] = kind
+            self.ownership[pk] = ownership
 
     def parent_on(self, pk: int, day: datetime.date) -> int | None:
         moves = self.moves.get(pk)
@@ -382,41 +522,328 @@ class TreeHistory:
             self._segments[pk] = pieces
         return self._segments[pk]
 
-    def reached(self, chain: tuple[int, ...], reach: str) -> frozenset[int]:
-        """The committees a contribution of this reach counts for, given the chain."""
-        key = (chain, reach)
+    def _owner(self, chain: tuple[int, ...]) -> str:
+        """A member's enterprise ownership: that of the nearest organization of the chain
+        with an enterprise (a subordinate cell takes its grassroots committee's)."""
+        return next((self.ownership[pk] for pk in chain if self.ownership.get(pk)), UNKNOWN)
+
+    def _owned(self, pk: int) -> list[tuple]:
+        """`(from, until or None, ownership)` of organization `pk`'s members over time."""
+        if pk not in self._owned_pieces:
+            pieces = self.segments(pk)
+            self._owned_pieces[pk] = [
+                (begin, pieces[i + 1][0] if i + 1 < len(pieces) else None, self._owner(chain))
+                for i, (begin, chain) in enumerate(pieces)
+            ]
+        return self._owned_pieces[pk]
+
+    def ownership_on(self, pk: int, day: datetime.date) -> str:
+        """The ownership of the members of organization `pk` on `day`."""
+        return next(own for begin, until, own in self._owned(pk) if until is None or day < until)
+
+    def ownership_spans(self, pk: int, start, end):
+        """`(from, until or None, ownership)` over `[start, end)`, split where a move changes
+        the organizations above `pk`."""
+        owned = self._owned(pk)
+        if len(owned) == 1:
+            return [(start, end, owned[0][2])]
+        spans = []
+        for begin, until, own in owned:
+            low = max(begin, start)
+            high = min(d for d in (until, end) if d is not None) if until or end else None
+            if high is None or low < high:
+                spans.append((low, high, own))
+        return spans
+
+    def reached(self, chain: tuple[int, ...], reach: str, kinds=COMMITTEES) -> frozenset[int]:
+        """The committees of `kinds` a contribution of this reach counts for, given the chain."""
+        key = (chain, reach, kinds)
         if key not in self._reached:
-            self._reached[key] = self._reach(chain, reach)
+            self._reached[key] = self._reach(chain, reach, kinds)
         return self._reached[key]
 
-    def _reach(self, chain: tuple[int, ...], reach: str) -> frozenset[int]:
+    def _reach(self, chain: tuple[int, ...], reach: str, kinds) -> frozenset[int]:
         nodes = {
             SUBTREE: chain,
             ANCESTORS: chain[1:],
             PARENT: chain[1:2],
             SELF: chain[:1],
         }[reach]
-        return frozenset(node for node in nodes if self.kind.get(node) in COMMITTEES)
+        return frozenset(node for node in nodes if self.kind.get(node) in kinds)
 
 
-def rollup(contributions: Contributions, tree: TreeHistory | None = None) -> Deltas:
-    """The change each contribution makes to the committees' rows, by committee and date."""
+# --- The tables of summary rows -------------------------------------------------------------
+
+
+# Up to this many days of change, a committee's rows are updated in place, one UPDATE per
+# day; beyond it (an import, years back) its rows from the first day on are rewritten at once.
+STEP_LIMIT = 16
+
+
+class Table:
+    """One table of summary rows: a row per committee (of `kinds`) and day of change, each
+    field cumulated up to that day; `stocks` follow their organization when it moves."""
+
+    def __init__(self, model, fields, stocks, kinds):
+        self.model = model
+        self.fields = tuple(fields)
+        self.field_set = frozenset(self.fields)
+        self.stocks = frozenset(stocks)
+        self.kinds = frozenset(kinds)
+        self.zero = dict.fromkeys(self.fields, 0)
+
+    def __repr__(self):
+        return f"Table({self.model.__name__})"
+
+    def row_values(self, row) -> dict[str, int]:
+        return dict(zip(self.fields, row, strict=True))
+
+    def insert(self, rows: list[tuple]) -> None:
+        for start in range(0, len(rows), 10_000):
+            insert_rows(
+                self.model, ["organization_id", "date", *self.fields], rows[start:][:10_000]
+            )
+
+    def apply(self, by_node: dict[int, dict]) -> None:
+        """Add each committee's changes by day to its rows (`apply`)."""
+        many = sorted(node for node, days in by_node.items() if len(days) > STEP_LIMIT)
+        for start in range(0, len(many), 100):
+            self._rewrite({node: by_node[node] for node in many[start : start + 100]})
+        few = {node: days for node, days in by_node.items() if len(days) <= STEP_LIMIT}
+        for start in range(0, len(few), 200):
+            self._step(dict(list(few.items())[start : start + 200]))
+
+    def _step(self, by_node: dict[int, dict]) -> None:
+        """Update the rows in place: a row for each day of change that has none (a copy of
+        the row before it), then each stretch of rows between two days of change gets the
+        change so far. Committees with the same stretch and change (a new event's ancestors,
+        typically) share one UPDATE."""
+        rows = self.model.objects
+        days = {day for node_days in by_node.values() for day in node_days}
+        stored = set(
+            rows.filter(organization_id__in=list(by_node), date__in=days).values_list(
+                "organization_id", "date"
+            )
+        )
+        missing = [
+            (node, day)
+            for node, node_days in by_node.items()
+            for day in node_days
+            if (node, day) not in stored
+        ]
+        if missing:
+            earlier_rows = defaultdict(list)
+            # A few subqueries per statement: SQLite limits the depth of an expression.
+            for start in range(0, len(missing), 100):
+                condition = Q()
+                for node, day in missing[start : start + 100]:
+                    earlier = rows.filter(organization_id=node, date__lt=day)
+                    condition |= Q(pk=Subquery(earlier.order_by("-date").values("pk")[:1]))
+                for node, day, *values in rows.filter(condition).values_list(
+                    "organization_id", "date", *self.fields
+                ):
+                    earlier_rows[node].append((day, values))
+            new = []
+            for node, day in missing:
+                before = [row for row in earlier_rows[node] if row[0] < day]
+                values = (
+                    max(before, key=lambda row: row[0])[1] if before else list(self.zero.values())
+                )
+                new.append((node, day, *values))
+            self.insert(new)
+        updates = defaultdict(list)
+        for node, node_days in by_node.items():
+            ordered = sorted(node_days)
+            running = Counter()
+            for index, day in enumerate(ordered):
+                running.update(node_days[day])
+                change = tuple(sorted((f, amount) for f, amount in running.items() if amount))
+                end = ordered[index + 1] if index + 1 < len(ordered) else None
+                if change:
+                    updates[(day, end, change)].append(node)
+        for (day, end, change), nodes in updates.items():
+            stretch = rows.filter(organization_id__in=nodes, date__gte=day)
+            if end is not None:
+                stretch = stretch.filter(date__lt=end)
+            stretch.update(**{field: F(field) + amount for field, amount in change})
+
+    def _rewrite(self, by_node: dict[int, dict]) -> None:
+        """Recompute the rows of each committee from its first day of change on, and replace
+        them (many days of change: fewer statements than updating stretch by stretch)."""
+        rows = self.model.objects
+        condition, tails = Q(), Q()
+        for node, days in by_node.items():
+            first = min(days)
+            before = (
+                rows.filter(organization_id=node, date__lt=first).order_by("-date").values("pk")[:1]
+            )
+            tails |= Q(organization_id=node, date__gte=first)
+            condition |= Q(organization_id=node, date__gte=first) | Q(pk=Subquery(before))
+        stored = defaultdict(list)
+        for node, day, *values in (
+            rows.filter(condition)
+            .order_by("organization_id", "date")
+            .values_list("organization_id", "date", *self.fields)
+        ):
+            stored[node].append((day, values))
+        new = []
+        for node, days in by_node.items():
+            first = min(days)
+            current = dict(self.zero)
+            existing = {}
+            for day, values in stored[node]:
+                if day < first:
+                    current = self.row_values(values)
+                else:
+                    existing[day] = self.row_values(values)
+            added = Counter()
+            for day in sorted(existing.keys() | days.keys()):
+                if day in existing:
+                    current = existing[day]
+                added.update(days.get(day, {}))
+                new.append((node, day, *[current[f] + added[f] for f in self.fields]))
+        rows.filter(tails).delete()
+        self.insert(new)
+
+    def cumulate(self, deltas: Deltas) -> list[tuple]:
+        """Rows `(committee, date, *fields)` that cumulate this table's part of `deltas`."""
+        by_node = defaultdict(list)
+        for (node, day), values in deltas.items():
+            if any(values[f] for f in values.keys() & self.field_set):
+                by_node[node].append((day, values))
+        rows = []
+        for node, days in by_node.items():
+            running = Counter()
+            for day, values in sorted(days, key=lambda item: item[0]):
+                running.update(values)
+                rows.append((node, day, *[running[f] for f in self.fields]))
+        return rows
+
+    def canonical(self, rows: dict) -> dict:
+        """`{(committee, date): values}` without the rows that change nothing (equal to the
+        committee's row before, or all zero at its start): two sets of rows that give the
+        same figures on every day have the same canonical form."""
+        result, previous = {}, {}
+        for (node, day), values in sorted(rows.items()):
+            if values != previous.get(node, tuple(self.zero.values())):
+                result[(node, day)] = values
+            previous[node] = values
+        return result
+
+    def stored(self, nodes=None) -> dict:
+        """The table's rows as `{(committee, date): values}`, canonical."""
+        rows = self.model.objects.all()
+        if nodes is not None:
+            rows = rows.filter(organization_id__in=list(nodes))
+        return self.canonical(
+            {
+                (node, day): tuple(values)
+                for node, day, *values in rows.values_list("organization_id", "date", *self.fields)
+            }
+        )
+
+    def select_latest(self, pairs: list[tuple[int, datetime.date]]) -> list[tuple]:
+        """The row of each `(committee, day)`: the committee's latest row dated on or before
+        the day. Each is one probe of the (organization, date) index, so a handful of rows is
+        read however many rows the committees have. Raw SQL: the ORM's per-pair subqueries
+        cost more to build than the query takes to run."""
+        if not pairs:
+            return []
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(name) for name in self.fields)
+        if connection.vendor == "postgresql":
+            # The same probes as two arrays and a LATERAL join: one short statement whatever
+            # the number of pairs, so planning stays under a millisecond (63 UNION ALL
+            # branches took longer to plan than to run).
+            sql = (
+                f"SELECT want.node, latest.date, {columns} "
+                "FROM unnest(%s::bigint[], %s::date[]) AS want(node, day) "
+                f"CROSS JOIN LATERAL (SELECT * FROM {table} WHERE organization_id = want.node "
+                "AND date <= want.day ORDER BY date DESC LIMIT 1) AS latest"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [[node for node, _ in pairs], [day for _, day in pairs]])
+                return cursor.fetchall()
+        probe = f"SELECT %s, MAX(date) FROM {table} WHERE organization_id = %s AND date <= %s"
+        sql = (
+            f"SELECT organization_id, date, {columns} FROM {table} "
+            f"WHERE (organization_id, date) IN ({' UNION ALL '.join([probe] * len(pairs))})"
+        )
+        params = []
+        for node, day in pairs:
+            params += [node, node, connection.ops.adapt_datefield_value(day)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def totals_on(self, committee_id: int, days) -> dict[datetime.date, dict]:
+        """The committee's cumulated fields on each of `days`, in one query."""
+        days = sorted(set(days))
+        rows = sorted(
+            (
+                (_as_date(day), values)
+                for _node, day, *values in self.select_latest([(committee_id, d) for d in days])
+            ),
+            key=lambda row: row[0],
+        )
+        result = {}
+        for day in days:
+            found = [values for row_day, values in rows if row_day <= day]
+            result[day] = self.row_values(found[-1]) if found else dict(self.zero)
+        return result
+
+    def totals_of(self, committee_ids, day: datetime.date) -> dict[int, dict]:
+        """Several committees' cumulated fields on one day, in one query."""
+        ids = list(committee_ids)
+        found = {
+            node: self.row_values(values)
+            for node, _day, *values in self.select_latest([(node, day) for node in ids])
+        }
+        return {pk: found.get(pk, dict(self.zero)) for pk in ids}
+
+
+FIGURES = Table(Summary, SUMMARY_FIELDS, SUMMARY_STOCKS, COMMITTEES)
+COMPOSITION = Table(CompositionSummary, COMPOSITION_FIELDS, COMPOSITION_STOCKS, COMPOSITION_KINDS)
+AGES = Table(AgeSummary, AGE_FIELDS, AGE_FIELDS, COMPOSITION_KINDS)
+TABLES = (FIGURES, COMPOSITION, AGES)
+TABLE_OF = {field: table for table in TABLES for field in table.fields}
+ZERO = FIGURES.zero
+
+
+def rollup(
+    contributions: Contributions,
+    tree: TreeHistory | None = None,
+    only: set | None = None,
+    into: Deltas | None = None,
+) -> Deltas:
+    """The change each contribution makes to the committees' rows, by committee and date
+    (`only`: to these committees' rows alone; `into`: added to these deltas)."""
     tree = tree or TreeHistory()
     tree.load({org for org, *_rest in contributions})
-    deltas = defaultdict(Counter)
+    deltas = defaultdict(Counter) if into is None else into
     for (org, day, field, reach), amount in contributions.items():
         if not amount:
             continue
+        table = TABLE_OF[field]
         pieces = tree.segments(org)
+        if len(pieces) == 1:  # never moved: the same committees on every day
+            nodes = tree.reached(pieces[0][1], reach, table.kinds)
+            for node in nodes if only is None else nodes & only:
+                deltas[(node, day)][field] += amount
+            continue
         index = max(i for i, (start, _chain) in enumerate(pieces) if start <= day)
-        nodes = tree.reached(pieces[index][1], reach)
+        nodes = tree.reached(pieces[index][1], reach, table.kinds)
+        if only is not None:
+            nodes = nodes & only
         for node in nodes:
             deltas[(node, day)][field] += amount
-        if field not in STOCKS:
+        if field not in table.stocks:
             continue
         # A stock follows its organization when a later move changes the ancestors.
         for start, chain in pieces[index + 1 :]:
-            now = tree.reached(chain, reach)
+            now = tree.reached(chain, reach, table.kinds)
+            if only is not None:
+                now = now & only
             for node, sign in [(n, -1) for n in nodes - now] + [(n, 1) for n in now - nodes]:
                 deltas[(node, start)][field] += sign * amount
                 if field == "party_members":
@@ -445,130 +872,23 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def _row_values(row: tuple) -> dict[str, int]:
-    return dict(zip(SUMMARY_FIELDS, row, strict=True))
-
-
-# Up to this many days of change, a committee's rows are updated in place, one UPDATE per
-# day; beyond it (an import, years back) its rows from the first day on are rewritten at once.
-STEP_LIMIT = 16
-
-
 @transaction.atomic
 def apply(deltas: Deltas) -> None:
     """Add `deltas` to the committees' rows: each day's change counts on that day's row and
     every later one; a day without a row gets one, carrying the day before's values."""
     if _DEFERRED.get():
         return
-    by_node = defaultdict(dict)
+    by_table = {table: defaultdict(dict) for table in TABLES}
     for (node, day), values in deltas.items():
-        if any(values.values()):
-            by_node[node][day] = values
-    if not by_node:
+        for field, amount in values.items():
+            if amount:
+                by_table[TABLE_OF[field]][node].setdefault(day, Counter())[field] += amount
+    if not any(by_table.values()):
         return
     _lock()
-    many = sorted(node for node, days in by_node.items() if len(days) > STEP_LIMIT)
-    for start in range(0, len(many), 100):
-        _rewrite({node: by_node[node] for node in many[start : start + 100]})
-    few = {node: days for node, days in by_node.items() if len(days) <= STEP_LIMIT}
-    for start in range(0, len(few), 200):
-        _step(dict(list(few.items())[start : start + 200]))
-
-
-def _step(by_node: dict[int, dict]) -> None:
-    """Update the rows in place: a row for each day of change that has none (a copy of the
-    row before it), then each stretch of rows between two days of change gets the change so
-    far. Committees with the same stretch and change (a new event's ancestors, typically)
-    share one UPDATE."""
-    days = {day for node_days in by_node.values() for day in node_days}
-    stored = set(
-        Summary.objects.filter(organization_id__in=list(by_node), date__in=days).values_list(
-            "organization_id", "date"
-        )
-    )
-    missing = [
-        (node, day)
-        for node, node_days in by_node.items()
-        for day in node_days
-        if (node, day) not in stored
-    ]
-    if missing:
-        earlier_rows = defaultdict(list)
-        # A few subqueries per statement: SQLite limits the depth of an expression.
-        for start in range(0, len(missing), 100):
-            condition = Q()
-            for node, day in missing[start : start + 100]:
-                earlier = Summary.objects.filter(organization_id=node, date__lt=day)
-                condition |= Q(pk=Subquery(earlier.order_by("-date").values("pk")[:1]))
-            for node, day, *values in Summary.objects.filter(condition).values_list(
-                "organization_id", "date", *SUMMARY_FIELDS
-            ):
-                earlier_rows[node].append((day, values))
-        new = []
-        for node, day in missing:
-            before = [row for row in earlier_rows[node] if row[0] < day]
-            values = max(before, key=lambda row: row[0])[1] if before else list(ZERO.values())
-            new.append((node, day, *values))
-        _insert(new)
-    updates = defaultdict(list)
-    for node, node_days in by_node.items():
-        ordered = sorted(node_days)
-        running = Counter()
-        for index, day in enumerate(ordered):
-            running.update(node_days[day])
-            change = tuple(sorted((f, amount) for f, amount in running.items() if amount))
-            end = ordered[index + 1] if index + 1 < len(ordered) else None
-            if change:
-                updates[(day, end, change)].append(node)
-    for (day, end, change), nodes in updates.items():
-        stretch = Summary.objects.filter(organization_id__in=nodes, date__gte=day)
-        if end is not None:
-            stretch = stretch.filter(date__lt=end)
-        stretch.update(**{field: F(field) + amount for field, amount in change})
-
-
-def _rewrite(by_node: dict[int, dict]) -> None:
-    """Recompute the rows of each committee from its first day of change on, and replace
-    them (many days of change: fewer statements than updating stretch by stretch)."""
-    condition, tails = Q(), Q()
-    for node, days in by_node.items():
-        first = min(days)
-        before = (
-            Summary.objects.filter(organization_id=node, date__lt=first)
-            .order_by("-date")
-            .values("pk")[:1]
-        )
-        tails |= Q(organization_id=node, date__gte=first)
-        condition |= Q(organization_id=node, date__gte=first) | Q(pk=Subquery(before))
-    stored = defaultdict(list)
-    for node, day, *values in (
-        Summary.objects.filter(condition)
-        .order_by("organization_id", "date")
-        .values_list("organization_id", "date", *SUMMARY_FIELDS)
-    ):
-        stored[node].append((day, values))
-    rows = []
-    for node, days in by_node.items():
-        first = min(days)
-        current = dict(ZERO)
-        existing = {}
-        for day, values in stored[node]:
-            if day < first:
-                current = _row_values(values)
-            else:
-                existing[day] = _row_values(values)
-        added = Counter()
-        for day in sorted(existing.keys() | days.keys()):
-            if day in existing:
-                current = existing[day]
-            added.update(days.get(day, {}))
-            rows.append((node, day, *[current[f] + added[f] for f in SUMMARY_FIELDS]))
-    Summary.objects.filter(tails).delete()
-    _insert(rows)
-
-
-def _insert(rows: list[tuple]) -> None:
-    insert_rows(Summary, ["organization_id", "date", *SUMMARY_FIELDS], rows)
+    for table, by_node in by_table.items():
+        if by_node:
+            table.apply(by_node)
 
 
 class Tracker:
@@ -598,10 +918,28 @@ class Tracker:
                     party_committee_id__in=list(self.organizations)
                 ).values_list("pk", flat=True)
             )
+        self.events_at.update(self._owned_below())
         # The tree is the same after the change unless a subtree moves (new organizations are
         # loaded when first seen).
         self.tree = TreeHistory()
         self.before = rollup(self.contributions(), self.tree)
+
+    def _owned_below(self) -> set[int]:
+        """The organizations whose members' ownership may change with the records touched:
+        the subtrees of the organizations changed (their enterprise may be another after) and
+        of those whose enterprise is changed. Committees from the zone up never have an
+        enterprise of their own; their subtrees are left out unless they move."""
+        roots = Q(enterprise_id__in=list(self.enterprises)) if self.enterprises else Q()
+        if self.organizations:
+            roots |= Q(pk__in=list(self.organizations)) & ~Q(kind__in=COMPOSITION_KINDS)
+        if not roots:
+            return set()
+        below = set()
+        for path in PartyOrganization.objects.filter(roots).values_list("path", flat=True):
+            below.update(
+                PartyOrganization.objects.filter(path__startswith=path).values_list("pk", flat=True)
+            )
+        return below
 
     @classmethod
     def idle(cls) -> "Tracker":
@@ -624,7 +962,9 @@ class Tracker:
         if self.events_at:
             event_filter |= Q(organization_id__in=list(self.events_at))
         if self.members or self.events_at:
-            found.update(member_contributions(MemberEvent.objects.filter(event_filter)))
+            events = MemberEvent.objects.filter(event_filter)
+            found.update(member_contributions(events))
+            found.update(composition_contributions(composition_rows(events), self.tree))
         if self.organizations:
             organizations = PartyOrganization.objects.filter(pk__in=list(self.organizations))
             found.update(organization_contributions(organizations))
@@ -650,8 +990,9 @@ def track(**records):
         return
     tracker = Tracker(**records)
     yield tracker
-    tree = TreeHistory() if tracker.events_at else tracker.tree
-    apply(subtract(rollup(tracker.contributions(), tree), tracker.before))
+    if tracker.events_at:
+        tracker.tree = TreeHistory()  # a move: the tree after it
+    apply(subtract(rollup(tracker.contributions(), tracker.tree), tracker.before))
 
 
 # --- Rebuilding everything -----------------------------------------------------------------
@@ -671,29 +1012,17 @@ def deferred():
 
 
 def cumulate(deltas: Deltas) -> list[tuple]:
-    """Rows `(committee, date, *fields)` that cumulate `deltas` from nothing."""
-    by_node = defaultdict(list)
-    for (node, day), values in deltas.items():
-        by_node[node].append((day, values))
-    rows = []
-    for node, days in by_node.items():
-        running = Counter()
-        for day, values in sorted(days, key=lambda item: item[0]):
-            running.update(values)
-            rows.append((node, day, *[running[f] for f in SUMMARY_FIELDS]))
-    return rows
+    """Rows `(committee, date, *fields)` of `Summary` that cumulate `deltas` from nothing."""
+    return FIGURES.cumulate(deltas)
 
 
 def canonical(rows: dict) -> dict:
-    """`{(committee, date): values}` without the rows that change nothing (equal to the
-    committee's row before, or all zero at its start): two sets of rows that give the same
-    figures on every day have the same canonical form."""
-    result, previous = {}, {}
-    for (node, day), values in sorted(rows.items()):
-        if values != previous.get(node, tuple(ZERO.values())):
-            result[(node, day)] = values
-        previous[node] = values
-    return result
+    """`Table.canonical` for `Summary` rows."""
+    return FIGURES.canonical(rows)
+
+
+# Member events read at a time when the composition tables are rebuilt.
+REBUILD_CHUNK = 50_000
 
 
 @transaction.atomic
@@ -706,50 +1035,80 @@ def rebuild() -> int:
     found.update(organization_contributions(PartyOrganization.objects.all()))
     found.update(union_contributions(MassOrganization.objects.all()))
     found.update(enterprise_contributions(Enterprise.objects.all()))
-    rows = cumulate(rollup(found, tree))
+    rows = FIGURES.cumulate(rollup(found, tree))
     del found
     Summary.objects.all().delete()
-    for start in range(0, len(rows), 10_000):
-        _insert(rows[start : start + 10_000])
-    return len(rows)
+    FIGURES.insert(rows)
+    return len(rows) + _rebuild_composition(tree)
+
+
+def _composition_groups(tree: TreeHistory) -> tuple[list[list[int]], set[int]]:
+    """The organizations in groups that share no committee with composition rows but the
+    national level: one per province (or top zone), merged where a move crossed from one to
+    another; and the national-level committees, which every group reaches."""
+    central = {pk for pk, kind in tree.kind.items() if kind == PartyOrganization.Kind.CENTRAL}
+    head = {}  # union-find over the groups' top committees
+
+    def find(key):
+        while head.setdefault(key, key) != key:
+            key = head[key]
+        return key
+
+    top_of = {}
+    for org in list(tree.parent):
+        tops = set()
+        for _start, chain in tree.segments(org):
+            uppers = [n for n in chain if tree.kind.get(n) in COMPOSITION_KINDS]
+            if uppers:
+                below = [n for n in uppers if n not in central]
+                tops.add(below[-1] if below else uppers[-1])
+        if not tops:
+            continue  # under no committee with composition rows
+        first, *rest = sorted(tops)
+        for other in rest:
+            head[find(other)] = find(first)
+        top_of[org] = first
+    groups = defaultdict(list)
+    for org, top in top_of.items():
+        groups[find(top)].append(org)
+    return [sorted(orgs) for _top, orgs in sorted(groups.items())], central
+
+
+def _rebuild_composition(tree: TreeHistory) -> int:
+    """The composition tables, group by group (`_composition_groups`): the member events of
+    a province's organizations are read once, in chunks, and its committees' rows written
+    before the next province is read, so memory holds one province's rows (and the national
+    level's) at a time."""
+    CompositionSummary.objects.all().delete()
+    AgeSummary.objects.all().delete()
+    groups, central = _composition_groups(tree)
+    national = defaultdict(Counter)
+    written = 0
+    for orgs in groups:
+        deltas = defaultdict(Counter)
+        if len(orgs) == len(tree.parent):
+            events = MemberEvent.objects.all()
+        else:
+            events = MemberEvent.objects.filter(organization_id__in=orgs)
+        rows = composition_rows(events).iterator(chunk_size=REBUILD_CHUNK)
+        while chunk := list(itertools.islice(rows, REBUILD_CHUNK)):
+            rollup(composition_contributions(chunk, tree), tree, into=deltas)
+        for key in [key for key in deltas if key[0] in central]:
+            national[key].update(deltas.pop(key))
+        written += _write_composition(deltas)
+    return written + _write_composition(national)
+
+
+def _write_composition(deltas: Deltas) -> int:
+    written = 0
+    for table in (COMPOSITION, AGES):
+        rows = table.cumulate(deltas)
+        table.insert(rows)
+        written += len(rows)
+    return written
 
 
 # --- Reading --------------------------------------------------------------------------------
-
-
-def _select_latest(pairs: list[tuple[int, datetime.date]]) -> list[tuple]:
-    """The row of each `(committee, day)`: the committee's latest row dated on or before the
-    day. Each is one probe of the (organization, date) index, so a handful of rows is read
-    however many rows the committees have. Raw SQL: the ORM's per-pair subqueries cost more
-    to build than the query takes to run."""
-    if not pairs:
-        return []
-    table = connection.ops.quote_name(Summary._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in SUMMARY_FIELDS)
-    if connection.vendor == "postgresql":
-        # The same probes as two arrays and a LATERAL join: one short statement whatever the
-        # number of pairs, so planning stays under a millisecond (63 UNION ALL branches took
-        # longer to plan than to run).
-        sql = (
-            f"SELECT want.node, latest.date, {columns} "
-            "FROM unnest(%s::bigint[], %s::date[]) AS want(node, day) "
-            f"CROSS JOIN LATERAL (SELECT * FROM {table} WHERE organization_id = want.node "
-            "AND date <= want.day ORDER BY date DESC LIMIT 1) AS latest"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [[node for node, _ in pairs], [day for _, day in pairs]])
-            return cursor.fetchall()
-    probe = f"SELECT %s, MAX(date) FROM {table} WHERE organization_id = %s AND date <= %s"
-    sql = (
-        f"SELECT organization_id, date, {columns} FROM {table} "
-        f"WHERE (organization_id, date) IN ({' UNION ALL '.join([probe] * len(pairs))})"
-    )
-    params = []
-    for node, day in pairs:
-        params += [node, node, connection.ops.adapt_datefield_value(day)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _as_date(value) -> datetime.date:
@@ -759,26 +1118,9 @@ def _as_date(value) -> datetime.date:
 
 def totals_on(committee_id: int, days: Iterable[datetime.date]) -> dict[datetime.date, dict]:
     """The committee's cumulated figures on each of `days`, in one query."""
-    days = sorted(set(days))
-    rows = sorted(
-        (
-            (_as_date(day), values)
-            for _node, day, *values in _select_latest([(committee_id, day) for day in days])
-        ),
-        key=lambda row: row[0],
-    )
-    result = {}
-    for day in days:
-        found = [values for row_day, values in rows if row_day <= day]
-        result[day] = _row_values(found[-1]) if found else dict(ZERO)
-    return result
+    return FIGURES.totals_on(committee_id, days)
 
 
 def totals_of(committee_ids: Iterable[int], day: datetime.date) -> dict[int, dict]:
     """Several committees' cumulated figures on one day, in one query."""
-    ids = list(committee_ids)
-    found = {
-        node: _row_values(values)
-        for node, _day, *values in _select_latest([(node, day) for node in ids])
-    }
-    return {pk: found.get(pk, dict(ZERO)) for pk in ids}
+    return FIGURES.totals_of(committee_ids, day)

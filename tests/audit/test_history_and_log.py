@@ -24,10 +24,11 @@ from tests.members.test_views import admission
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
-# Every model holding personal or statistical data keeps a history (reports.Summary is
+# Every model holding personal or statistical data keeps a history (the summary tables are
 # derived from the ledger and rebuilt from it; import batches and form receipts are
 # bookkeeping).
-WITHOUT_HISTORY = {"reports.summary", "reports.importbatch", "organizations.submissionreceipt",
+WITHOUT_HISTORY = {"reports.summary", "reports.compositionsummary", "reports.agesummary",
+                   "reports.importbatch", "organizations.submissionreceipt",
                    "members.accesslog"}  # fmt: skip
 
 

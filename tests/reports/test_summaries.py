@@ -12,11 +12,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from config.dates import add_months
 from members import services as member_services
 from members.models import Gender, Member, MemberEvent
 from organizations import services as org_services
 from organizations.models import Enterprise, PartyOrganization, Zone
-from reports import statistics, summaries
+from reports import composition, statistics, summaries
 from reports.dashboard import children_figures, coverage, ownership_split
 from reports.models import SUMMARY_FIELDS, Summary
 from tests.imports import run
@@ -139,6 +140,7 @@ OPERATIONS = st.lists(
                 "headcount",
                 "dissolve_union",
                 "correct",
+                "ownership",
             ]
         ),
         st.integers(0, 50),  # picks an organization, member, union or event
@@ -189,8 +191,17 @@ def _perform(operation, tops, enterprises):
     organization = organizations[pick % len(organizations)]
     member = members[pick % len(members)] if members else None
     if name == "admit":
+        # Aged 18 to 62 on admission: many cross an age band later (the composition's rows).
+        birth = add_months(day, -12 * (18 + count % 45)) - datetime.timedelta(days=pick)
         member_services.member_admit(
-            organization=organization, date=day, full_name=f"M {pick}", gender=Gender.MALE
+            organization=organization,
+            date=day,
+            full_name=f"M {pick}",
+            gender=[Gender.MALE, Gender.FEMALE][count % 2],
+            birth_date=birth if count % 7 else None,
+            ethnicity=["kinh", "tay", ""][count % 3],
+            position=["worker", "manager", ""][pick % 3],
+            from_pipeline=[True, False, None][pick % 3],
         )
     elif name == "transfer_in":
         member_services.member_transfer_in(
@@ -234,6 +245,10 @@ def _perform(operation, tops, enterprises):
         union_services.headcount_record(
             organization=unions[pick % len(unions)], date=day, members=count, recruited=count // 3
         )
+    elif name == "ownership":
+        enterprise = enterprises[pick % 3]
+        enterprise.ownership = ["fdi", "state", "domestic_private", "joint_venture"][count % 4]
+        org_services.enterprise_save(enterprise)
     elif name == "dissolve_union" and unions:
         union_services.mass_organization_dissolve(organization=unions[pick % len(unions)], date=day)
 
@@ -266,6 +281,19 @@ def test_random_events_keep_rows_equal_to_a_rebuild(operations):
             }
         )
         assert kept == expected
+        # The composition tables too, and their composition is the ledger's.
+        deltas = summaries.rollup(found)
+        for table in (summaries.COMPOSITION, summaries.AGES):
+            rebuilt = {(node, day): tuple(values) for node, day, *values in table.cumulate(deltas)}
+            assert table.stored(nodes) == table.canonical(rebuilt), table
+        for top in tops:
+            for day in [START, D(2019, 1, 1), D(2023, 12, 31)]:
+                assert composition.members_on(top, day) == composition.members_on(
+                    top, day, naive=True
+                ), (top.code, day)
+            assert composition.admitted_between(
+                top, START, D(2023, 12, 31)
+            ) == composition.admitted_between(top, START, D(2023, 12, 31), naive=True)
         # And the reports read the same figures as the ledger counts.
         for top in tops:
             for day in [START, D(2016, 6, 30), D(2019, 1, 1), D(2023, 12, 31)]:
