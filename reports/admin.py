@@ -45,31 +45,24 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Summary)
-class SummaryAdmin(LedgerReadOnlyAdmin, admin.ModelAdmin):
+class SummaryRowAdmin(LedgerReadOnlyAdmin, admin.ModelAdmin):
     """Derived from the ledger (reports.summaries): shown to check, never edited."""
 
-    list_display = ["organization", "date", "party_members", "party_organizations"]
     list_select_related = ["organization"]
     date_hierarchy = "date"
     show_full_result_count = False
+
+
+@admin.register(Summary)
+class SummaryAdmin(SummaryRowAdmin):
+    list_display = ["organization", "date", "party_members", "party_organizations"]
 
 
 @admin.register(CompositionSummary)
-class CompositionSummaryAdmin(LedgerReadOnlyAdmin, admin.ModelAdmin):
-    """Derived from the ledger like `Summary` (reports.summaries): shown to check."""
-
+class CompositionSummaryAdmin(SummaryRowAdmin):
     list_display = ["organization", "date", "m_gender_male", "m_gender_female"]
-    list_select_related = ["organization"]
-    date_hierarchy = "date"
-    show_full_result_count = False
 
 
 @admin.register(AgeSummary)
-class AgeSummaryAdmin(LedgerReadOnlyAdmin, admin.ModelAdmin):
-    """Derived from the ledger like `Summary` (reports.summaries): shown to check."""
-
+class AgeSummaryAdmin(SummaryRowAdmin):
     list_display = ["organization", "date", "m_age_band_up_to_30", "m_age_band_31_40"]
-    list_select_related = ["organization"]
-    date_hierarchy = "date"
-    show_full_result_count = False

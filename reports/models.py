@@ -268,7 +268,23 @@ SUMMARY_FLOWS = (
 SUMMARY_FIELDS = SUMMARY_STOCKS + SUMMARY_FLOWS
 
 
-class Summary(models.Model):
+class CumulatedRow(models.Model):
+    """A row of one of the summary tables (reports.summaries): a committee's subtree
+    cumulated up to and including `date`."""
+
+    organization = models.ForeignKey(
+        PartyOrganization, models.CASCADE, related_name="+", verbose_name=_("committee")
+    )
+    date = models.DateField(_("date"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.organization_id} {self.date}"
+
+
+class Summary(CumulatedRow):
     """A committee's subtree, cumulated up to and including `date`: one row for each date on
     which anything in the subtree changed (reports.summaries writes them).
 
@@ -277,10 +293,6 @@ class Summary(models.Model):
     number of members, instead of counting the ledger on every request.
     """
 
-    organization = models.ForeignKey(
-        PartyOrganization, models.CASCADE, related_name="+", verbose_name=_("committee")
-    )
-    date = models.DateField(_("date"))
     locals().update({name: models.IntegerField(default=0) for name in SUMMARY_FIELDS})
 
     class Meta:
@@ -289,9 +301,6 @@ class Summary(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "date"], name="summary_unique_day")
         ]
-
-    def __str__(self):
-        return f"{self.organization_id} {self.date}"
 
     def values(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in SUMMARY_FIELDS}
@@ -353,15 +362,11 @@ COMPOSITION_FLOWS = tuple(
 COMPOSITION_FIELDS = COMPOSITION_STOCKS + COMPOSITION_FLOWS
 
 
-class CompositionSummary(models.Model):
+class CompositionSummary(CumulatedRow):
     """The composition of a committee's subtree cumulated up to `date` (`Summary`'s twin for
     `reports.composition`): members in each category on the date, and admissions in each
     category since the records began. Written by reports.summaries with the figures."""
 
-    organization = models.ForeignKey(
-        PartyOrganization, models.CASCADE, related_name="+", verbose_name=_("committee")
-    )
-    date = models.DateField(_("date"))
     locals().update({name: models.IntegerField(default=0) for name in COMPOSITION_FIELDS})
 
     class Meta:
@@ -373,18 +378,11 @@ class CompositionSummary(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.organization_id} {self.date}"
 
-
-class AgeSummary(models.Model):
+class AgeSummary(CumulatedRow):
     """A committee's members by age band on `date`: one row for each day on which the
     subtree's members or their ages (a birthday crossing a band) changed."""
 
-    organization = models.ForeignKey(
-        PartyOrganization, models.CASCADE, related_name="+", verbose_name=_("committee")
-    )
-    date = models.DateField(_("date"))
     locals().update({name: models.IntegerField(default=0) for name in AGE_FIELDS})
 
     class Meta:
@@ -393,6 +391,3 @@ class AgeSummary(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "date"], name="age_summary_unique_day")
         ]
-
-    def __str__(self):
-        return f"{self.organization_id} {self.date}"
