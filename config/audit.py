@@ -33,9 +33,14 @@ class HistorySource(models.Model):
 
 
 def client_ip(request) -> str | None:
-    """The address the request came from. REMOTE_ADDR only: X-Forwarded-For is set by the
-    client unless a proxy overwrites it, so it would let anyone write any address here."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request came from, as django-axes sees it (config.auth.client_ip:
+    REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost appended,
+    never one a client could write itself); None when there is none."""
+    # Imported here: config.auth loads django.contrib.auth's models, and this module is
+    # imported by models modules while the apps are loading.
+    from config.auth import client_ip as axes_client_ip
+
+    return axes_client_ip(request) or None
 
 
 def _refused_object(request) -> tuple[str, str]:
