@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
+from organizations.models import PartyOrganization
 from reports.demo import load_demo
 from tests.helpers import pass_second_factor
 
@@ -41,6 +42,18 @@ def login(client, user):
         return client
 
     return as_user
+
+
+@pytest.fixture
+def hanoi():
+    """The demo's Hanoi zone committee (HN-KCNCX), the committee of canbo and lanhdao."""
+    return PartyOrganization.objects.get(code="HN-KCNCX")
+
+
+@pytest.fixture
+def hai_phong():
+    """The demo's Hai Phong committee (HP-KKT), the committee of canbo.hp."""
+    return PartyOrganization.objects.get(code="HP-KKT")
 
 
 @pytest.fixture

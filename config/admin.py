@@ -16,9 +16,8 @@ class PortalAdminSite(admin.AdminSite):
         return request.user.is_active and request.user.is_superuser and verified
 
 
-class LedgerReadOnlyAdmin:
-    """The ledger (events, unions and their head counts) is written only by the services,
-    which keep derived fields and summary rows in step: the admin shows it, never edits it."""
+class ReadOnlyAdmin:
+    """Shown in the admin, never added, changed or deleted there."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -28,3 +27,8 @@ class LedgerReadOnlyAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class LedgerReadOnlyAdmin(ReadOnlyAdmin):
+    """The ledger (events, unions and their head counts) is written only by the services,
+    which keep derived fields and summary rows in step: the admin shows it, never edits it."""

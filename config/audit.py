@@ -33,9 +33,40 @@ class HistorySource(models.Model):
 
 
 def client_ip(request) -> str | None:
-    """The address the request came from. REMOTE_ADDR only: X-Forwarded-For is set by the
-    client unless a proxy overwrites it, so it would let anyone write any address here."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request came from, as django-axes sees it (config.auth.client_ip:
+    REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost appended,
+    never one a client could write itself); None when there is none."""
+    # Imported here: config.auth loads django.contrib.auth's models, and this module is
+    # imported by models modules while the apps are loading.
+    from config.auth import client_ip as axes_client_ip
+
+    return axes_client_ip(request) or None
+
+
+def log_access(
+    request,
+    action: str,
+    *,
+    member=None,
+    object_type: str = "",
+    object_id="",
+    detail: str = "",
+    path: str | None = None,
+) -> None:
+    """One access-log row (members.models.AccessLog) of what this request's user did: who,
+    from which address, at which path (the request's unless given), what and why."""
+    from members.models import AccessLog
+
+    AccessLog.objects.create(
+        user=request.user,
+        member=member,
+        action=action,
+        object_type=object_type[:100],
+        object_id=str(object_id)[:64],
+        path=(request.path if path is None else path)[:255],
+        ip=client_ip(request),
+        detail=detail[:255],
+    )
 
 
 def _refused_object(request) -> tuple[str, str]:
@@ -81,13 +112,12 @@ class AuditMiddleware:
         from members.models import AccessLog
 
         kind, ident = _refused_object(request)
-        AccessLog.objects.create(
-            user=user,
-            action=AccessLog.Action.DENIED,
+        log_access(
+            request,
+            AccessLog.Action.DENIED,
             object_type=kind,
             object_id=ident,
-            path=request.get_full_path()[:255],
-            ip=client_ip(request),
+            path=request.get_full_path(),
             detail="403" if isinstance(exception, PermissionDenied) else "404",
         )
         return None

@@ -53,14 +53,7 @@ class SafeExportMixin(ExportMixin):
 
 def log_export(request, what: str, detail: str = "") -> None:
     """One access-log row for an export of `what` (a list or an import format's data)."""
-    from config.audit import client_ip
+    from config.audit import log_access
     from members.models import AccessLog
 
-    AccessLog.objects.create(
-        user=request.user,
-        action=AccessLog.Action.EXPORT,
-        object_type=what[:100],
-        path=request.path[:255],
-        ip=client_ip(request),
-        detail=detail[:255],
-    )
+    log_access(request, AccessLog.Action.EXPORT, object_type=what, detail=detail)

@@ -24,6 +24,7 @@ REPLICA_VIEWS = frozenset(
         "reports:targets",
         "reports:years",
         "reports:reconcile",
+        "reports:composition",
     }
 )
 

@@ -14,9 +14,6 @@ from django_otp import login as otp_login
 
 from config import twofactor
 from config.forms import TOTPCodeForm
-
-# The paginators live in config.pagination; list views elsewhere still import this one from here.
-from config.pagination import BoundedLazyPaginator  # noqa: F401
 from organizations.models import SubmissionReceipt
 from organizations.scope import can_write
 

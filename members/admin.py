@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import LedgerReadOnlyAdmin
+from config.admin import LedgerReadOnlyAdmin, ReadOnlyAdmin
 from members.models import AccessLog, Candidate, Member, MemberEvent
 from members.services import member_erase
 from reports import summaries
@@ -105,21 +105,12 @@ class CandidateAdmin(SimpleHistoryAdmin):
     readonly_fields = ["member"]
 
 
+# The log is evidence: nobody edits or deletes it from the admin.
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["at", "user", "action", "object_type", "object_id", "member", "ip", "detail"]
     list_filter = ["action", "at", "object_type", ("user", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "path", "object_id", "ip", "detail"]
     list_select_related = ["user", "member"]
     date_hierarchy = "at"
     show_full_result_count = False
-
-    # The log is evidence: nobody edits or deletes it from the admin.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -528,7 +528,8 @@ def member_erase(*, member: Member, user, reason: str) -> Member:
 
     The personal fields are blanked (the name becomes a placeholder), but the member's row,
     organization, status, gender and ledger events stay: the statistics count them, and the
-    figures of every year must not change. Every history row that holds the old personal
+    figures of every year must not change (the composition report counts the blanked
+    attributes as unknown). Every history row that holds the old personal
     data (the member's and a linked candidate's) is deleted, and so is the name in access-log
     addresses; the erasure itself is logged (who, when, why, the member's id: no personal
     data). The reason should not name the person.
@@ -550,7 +551,10 @@ def member_erase(*, member: Member, user, reason: str) -> Member:
         Member.history.filter(id=member.pk).delete()
         member.full_name = placeholder
         member.birth_date = None
-        member.ethnicity = member.education = member.position = ""
+        # Every personal attribute, the composition report's included (religion is sensitive
+        # data): the report counts an erased member under "unknown".
+        member.ethnicity = member.religion = member.education = member.position = ""
+        member.qualification = member.political_theory = ""
         member.card_number = member.national_id = ""
         member._change_reason = "Erasure"
         member.save()

@@ -6,7 +6,7 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
-from config.audit import client_ip
+from config.audit import log_access
 from config.dates import add_months, today
 from config.exports import SafeExportMixin
 from config.history import history_rows
@@ -51,14 +51,12 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
 
     def get_object(self, queryset=None):
         member = super().get_object(queryset)
-        AccessLog.objects.create(
-            user=self.request.user,
+        log_access(
+            self.request,
+            AccessLog.Action.VIEW,
             member=member,
-            action=AccessLog.Action.VIEW,
             object_type=Member._meta.label_lower,
-            object_id=str(member.pk),
-            path=self.request.path[:255],
-            ip=client_ip(self.request),
+            object_id=member.pk,
         )
         return member
 

@@ -6,6 +6,7 @@ while the portal writes. The client programs come from PG_BIN, else the newest
 /usr/lib/postgresql/*/bin (Debian's layout), else the PATH.
 """
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -73,23 +74,38 @@ def run(command: list[str], env: dict) -> None:
         raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()}")
 
 
+@contextlib.contextmanager
+def owner_only():
+    """Files and folders made inside the block (by this process or pg_dump) can be read by
+    their owner only: a backup holds every member's personal data."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 def backup(path: Path | None = None) -> Path:
-    """Write a backup of the portal's database to `path` (default var/backups/) and return it."""
+    """Write a backup of the portal's database to `path` (default var/backups/) and return it,
+    readable by its owner only."""
     config = database()
     path = Path(path or default_path(config))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if is_postgresql(config):
-        arguments, env = pg_arguments(config)
-        run([pg_program("pg_dump"), "--format=custom", "--file", str(path), *arguments], env)
-        return path
-    # Through Django's own connection, so that an in-memory test database is copied too.
-    connection = connections["default"]
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    try:
-        connection.connection.backup(target)
-    finally:
-        target.close()
+    with owner_only():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            path.chmod(0o600)  # an earlier file is overwritten, not made afresh
+        if is_postgresql(config):
+            arguments, env = pg_arguments(config)
+            run([pg_program("pg_dump"), "--format=custom", "--file", str(path), *arguments], env)
+            return path
+        # Through Django's own connection, so that an in-memory test database is copied too.
+        connection = connections["default"]
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
     return path
 
 

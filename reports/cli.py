@@ -1,6 +1,27 @@
 """Output shared by the report commands: CSV, or aligned columns for a terminal."""
 
 import csv
+import datetime
+
+from django.core.management.base import CommandError
+
+
+def iso_date(text: str) -> datetime.date:
+    """A command's YYYY-MM-DD argument."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"Not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def committee_by_code(code: str):
+    """The organization a command's --committee names (commands run with every scope)."""
+    from organizations.models import PartyOrganization
+
+    found = PartyOrganization.objects.filter(code=code).first()
+    if found is None:
+        raise CommandError(f"Unknown committee: {code!r}")
+    return found
 
 
 def cell(value) -> str:

@@ -2,6 +2,7 @@
 unbounded COUNT(*) (django-tables2's LazyPaginator looks one page ahead instead)."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +32,42 @@ def test_list_query_count_is_fixed(login, django_assert_num_queries, name, query
 
 # Short lists whose paginator counts its rows: bounded by a committee's own entries.
 COUNTED = {"reports:target_list"}
+
+
+# The main pages other than lists, as a committee's staff: session, user (with its profile and
+# committee), then the page's own (a report reads its summary rows once, whatever the number of
+# years or children). First with the rendered fragments to make (config/fragments.py), then
+# remembered: the committee chooser's chosen option is then not read again.
+PAGES = [
+    ("home", 7, 7),
+    ("reports:dashboard", 10, 9),
+    ("reports:growth", 7, 6),
+    ("reports:years", 6, 5),
+    ("reports:targets", 7, 6),
+    ("reports:reconcile", 6, 6),
+    ("reports:import_list", 3, 3),
+    ("reports:import_create", 2, 2),
+]
+
+
+@pytest.mark.parametrize(("name", "rendering", "remembered"), PAGES)
+def test_page_query_count_is_fixed(login, django_assert_num_queries, name, rendering, remembered):
+    client = login("canbo")
+    client.get(reverse("home"))  # the session exists before counting
+    cache.clear()
+    with django_assert_num_queries(rendering):
+        assert client.get(reverse(name)).status_code == 200
+    with django_assert_num_queries(remembered):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_member_page_query_count_is_fixed(login, user, django_assert_num_queries):
+    from members.models import Member
+
+    member = Member.objects.for_user(user("canbo")).first()
+    client = login("canbo")
+    client.get(member.get_absolute_url())
+    with django_assert_num_queries(6) as captured:
+        response = client.get(member.get_absolute_url())
+    assert response.status_code == 200
+    assert sum("INSERT" in q["sql"] for q in captured.captured_queries) == 1  # the access log

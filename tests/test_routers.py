@@ -75,6 +75,14 @@ def test_a_report_page_reads_from_the_replica(login, replica):
 
 
 @pytest.mark.django_db
+def test_the_composition_report_reads_from_the_replica(login, replica):
+    response = login("lanhdao").get(reverse("reports:composition"))
+    assert response.status_code == 200 and response.context["result"].total
+    assert ("members.MemberEvent", "replica") in replica
+    assert ("members.MemberEvent", "default") not in replica
+
+
+@pytest.mark.django_db
 def test_other_pages_and_writes_use_default(login, replica):
     client = login("canbo")
     assert client.get(reverse("members:member_list")).status_code == 200

@@ -6,12 +6,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from config.history import history_rows
-from config.views import (
-    BoundedLazyPaginator,
-    ObjectServiceFormView,
-    ScopedQuerysetMixin,
-    ServiceFormView,
-)
+from config.pagination import BoundedLazyPaginator
+from config.views import ObjectServiceFormView, ScopedQuerysetMixin, ServiceFormView
 from unions import services
 from unions.filters import MassOrganizationFilterSet
 from unions.forms import DissolveUnionForm, FoundForm, HeadcountForm

@@ -115,6 +115,24 @@ def test_the_admin_erases_with_a_reason_and_the_history_is_purged(login, user, p
     ]
 
 
+def test_an_erasure_blanks_every_personal_attribute(user, person):
+    # Religion is sensitive personal data; it and the other attributes the composition
+    # report added (qualification, political theory) go with the name, like ethnicity.
+    Member.objects.filter(pk=person.pk).update(
+        ethnicity="tay", religion="buddhism", qualification="university",
+        political_theory="elementary",
+    )  # fmt: skip
+    services.member_erase(member=person, user=user("admin"), reason="Đơn yêu cầu số 13/2025")
+    erased = Member.objects.get(pk=person.pk)
+    assert (erased.ethnicity, erased.religion, erased.education, erased.position) == (
+        "", "", "", ""
+    )  # fmt: skip
+    assert (erased.qualification, erased.political_theory) == ("", "")
+    assert set(erased.history.values_list("religion", "qualification", "political_theory")) == {
+        ("", "", "")
+    }
+
+
 def test_an_erasure_needs_a_reason(user, person):
     with pytest.raises(ValidationError):
         services.member_erase(member=person, user=user("admin"), reason="  ")

@@ -178,6 +178,22 @@ def test_a_member_view_is_logged_with_address_and_ip(login, user):
     assert entry.path == member.get_absolute_url()
 
 
+def test_behind_a_proxy_the_log_records_the_client_not_the_proxy(login, user, settings):
+    # The same address django-axes locks out (config.auth.client_ip): behind
+    # TRUSTED_PROXY_COUNT proxies, the one the outermost proxy appended to X-Forwarded-For.
+    settings.TRUSTED_PROXY_COUNT = 1
+    member = Member.objects.filter(organization__code__startswith="HN").first()
+    client = login("canbo.hp")
+    behind_proxy = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"}
+    assert client.get(member.get_absolute_url(), **behind_proxy).status_code == 404
+    assert AccessLog.objects.latest("pk").ip == "203.0.113.7"
+    client = login("canbo")
+    client.get(member.get_absolute_url(), **behind_proxy)
+    assert AccessLog.objects.latest("pk").ip == "203.0.113.7"
+    client.get(reverse("members:member_list") + "?_export=csv", **behind_proxy)
+    assert AccessLog.objects.latest("pk").ip == "203.0.113.7"
+
+
 @pytest.mark.parametrize(
     "url",
     [

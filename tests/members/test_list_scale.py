@@ -52,16 +52,6 @@ def sql_of(captured):
     return [query["sql"].upper() for query in captured.captured_queries]
 
 
-@pytest.fixture
-def hai_phong():
-    return PartyOrganization.objects.get(code="HP-KKT")
-
-
-@pytest.fixture
-def hanoi():
-    return PartyOrganization.objects.get(code="HN-KCNCX")
-
-
 def member_queries():
     hanoi = Member.objects.filter(organization__code__startswith="HN-", admitted_on__isnull=False)
     member = hanoi.order_by("pk").first()

@@ -53,16 +53,6 @@ def results(response) -> list[dict]:
 
 
 @pytest.fixture
-def hanoi():
-    return PartyOrganization.objects.get(code="HN-KCNCX")
-
-
-@pytest.fixture
-def hai_phong():
-    return PartyOrganization.objects.get(code="HP-KKT")
-
-
-@pytest.fixture
 def quang_minh():
     return PartyOrganization.objects.get(code="HN-QM")
 

@@ -1,7 +1,9 @@
 """`manage.py backup` and `restore`: a backup restored into a scratch database holds every
 table with every row (SQLite always; PostgreSQL when DATABASE_URL is a PostgreSQL one)."""
 
+import os
 import sqlite3
+import stat
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -109,3 +111,16 @@ def test_restore_refuses_a_database_with_data_unless_forced(tmp_path, scratch_ur
 def test_restore_of_a_missing_file_says_so(tmp_path, scratch_url, db):
     with pytest.raises(CommandError, match="No backup"):
         call_command("restore", str(tmp_path / "none.dump"), "--into", scratch_url)
+
+
+def test_a_backup_is_readable_by_its_owner_only(tmp_path, db):
+    # It holds every member's personal data: no other account on the server may read it,
+    # whatever the umask the command runs with.
+    backup = tmp_path / "backups" / ("portal.dump" if POSTGRESQL else "portal.sqlite3")
+    previous = os.umask(0o022)
+    try:
+        call_command("backup", "--output", str(backup))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700

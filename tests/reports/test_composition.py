@@ -15,16 +15,6 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def hanoi():
-    return PartyOrganization.objects.get(code="HN-KCNCX")
-
-
-@pytest.fixture
-def hai_phong():
-    return PartyOrganization.objects.get(code="HP-KKT")
-
-
 def assert_reconciles(found, expected):
     assert found.total == expected
     assert [d.key for d in found.dimensions] == list(composition.DIMENSIONS)

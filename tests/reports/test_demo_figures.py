@@ -16,11 +16,6 @@ FOUNDING = D(2012, 6, 19)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def hanoi():
-    return PartyOrganization.objects.get(code="HN-KCNCX")
-
-
 def values(committee, day):
     return {metric: figure.value for metric, figure in statistics.stock(committee, day).items()}
 

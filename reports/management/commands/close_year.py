@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from organizations.models import PartyOrganization
+from reports.cli import committee_by_code
 from reports.years import year_close
 
 
@@ -13,9 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, type=int)
 
     def handle(self, *args, committee, year, **options):
-        found = PartyOrganization.objects.filter(code=committee).first()
-        if found is None:
-            raise CommandError(f"Unknown committee: {committee!r}")
+        found = committee_by_code(committee)
         try:
             stored = year_close(committee=found, year=year)
         except ValidationError as error:

@@ -2,19 +2,11 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from organizations.models import PartyOrganization
 from reports import composition
-from reports.cli import cell, write_rows
+from reports.cli import cell, committee_by_code, iso_date, write_rows
 
 COLUMNS = ["dimension", "category", "count", "share_pct"]
 ONE_DAY = datetime.timedelta(days=1)
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 class Command(BaseCommand):
@@ -32,14 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "csv"], default="table")
 
     def handle(self, *args, committee, as_of, admitted_from, admitted_to, format, **options):
-        as_of_date = _date(as_of)
+        as_of_date = iso_date(as_of)
         if (admitted_from is None) != (admitted_to is None):
             raise CommandError("Give both --admitted-from and --admitted-to, or neither.")
-        found = PartyOrganization.objects.filter(code=committee).first()
-        if found is None:
-            raise CommandError(f"Unknown committee: {committee!r}")
+        found = committee_by_code(committee)
         if admitted_from is not None:
-            first, last = _date(admitted_from), _date(admitted_to)
+            first, last = iso_date(admitted_from), iso_date(admitted_to)
             if first > last:
                 raise CommandError("--admitted-from must not come after --admitted-to.")
             result = composition.admitted_between(found, first - ONE_DAY, last)

@@ -1,10 +1,7 @@
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 
-from organizations.models import PartyOrganization
 from reports import statistics
-from reports.cli import cell, write_rows
+from reports.cli import cell, committee_by_code, iso_date, write_rows
 
 COLUMNS = [
     "metric",
@@ -18,13 +15,6 @@ COLUMNS = [
 ]
 
 
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {text!r}") from exc
-
-
 class Command(BaseCommand):
     help = "Growth of a committee's figures between two dates, as a table or CSV."
 
@@ -35,12 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "csv"], default="table")
 
     def handle(self, *args, committee, base, as_of, format, **options):
-        base_date, as_of_date = _date(base), _date(as_of)
+        base_date, as_of_date = iso_date(base), iso_date(as_of)
         if base_date >= as_of_date:
             raise CommandError("The base date must come before the as-of date.")
-        found = PartyOrganization.objects.filter(code=committee).first()
-        if found is None:
-            raise CommandError(f"Unknown committee: {committee!r}")
+        found = committee_by_code(committee)
         growth = statistics.growth(found, base_date, as_of_date)
         rows = [
             [

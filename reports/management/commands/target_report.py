@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from organizations.models import PartyOrganization
-from reports.cli import cell, write_rows
+from reports.cli import cell, committee_by_code, write_rows
 from reports.models import Target
 from reports.targets import target_rows
 
@@ -25,9 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "csv"], default="table")
 
     def handle(self, *args, committee, year, format, **options):
-        found = PartyOrganization.objects.filter(code=committee).first()
-        if found is None:
-            raise CommandError(f"Unknown committee: {committee!r}")
+        found = committee_by_code(committee)
         if not 1900 < year < 2200:
             raise CommandError(f"Not a year: {year}")
         rows = [
