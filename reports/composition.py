@@ -21,10 +21,10 @@ the same counts (tests/reports/test_composition_summaries.py).
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, CharField, Count, Value, When
+from django.db.models import Case, CharField, Count, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from config.dates import add_months
@@ -37,7 +37,7 @@ from members.models import (
     Qualification,
     Religion,
 )
-from organizations.models import Ownership, PartyOrganization
+from organizations.models import OrganizationEvent, Ownership, PartyOrganization
 from reports import ledger as ledger_counts
 from reports import summaries
 from reports.models import (
@@ -125,6 +125,11 @@ class Composition:
     end: datetime.date
     total: int | None
     dimensions: list[Dimension]
+    # The ledger's grouped rows it was counted from (`_ledger_rows`), None when read from
+    # summary rows: the comparison by child committee tallies them again.
+    counted_from: list | None = field(default=None, compare=False, repr=False)
+    # The date from which the records cover the subtree (`coverage_start`), read once.
+    covered_from: datetime.date | None = field(default=None, compare=False, repr=False)
 
     def dimension(self, key: str) -> Dimension:
         return next(d for d in self.dimensions if d.key == key)
@@ -149,38 +154,60 @@ def _dimensions(counts: dict[str, Counter], total: int) -> list[Dimension]:
     return result
 
 
-def _count(events, *, day: datetime.date | None) -> dict[str, Counter]:
-    """Every dimension of the members of `events` (one event per member counted)."""
+def _ledger_rows(events, *, day: datetime.date | None) -> list[tuple]:
+    """The members of `events` (one event per member counted) grouped in one query, as
+    `(organization_id, day, age band, *MEMBER_DIMENSIONS values, n)`: the age and ownership
+    on `day`, or for admissions (`day` None) on each one's own admission day. One query for
+    every dimension, and per organization, so that the committees under the subtree can be
+    told apart without counting again (`compare`)."""
     events = events.order_by()  # no ordering columns in the GROUP BY
-    counts = {key: Counter() for key in DIMENSIONS}
-    for key, (_label, field, _choices) in DIMENSIONS.items():
-        if field is None:
-            continue
-        for value, n in events.values_list(f"member__{field}").annotate(n=Count("pk")):
-            if key == "from_pipeline":
-                value = {True: "yes", False: "no"}.get(value)
-            counts[key][value or UNKNOWN] += n
+    values = [f"member__{name}" for name in summaries.MEMBER_DIMENSIONS]
     if day is not None:
-        rows = events.annotate(band=_age_case(day)).values_list("band").annotate(n=Count("pk"))
-        counts["age_band"].update(dict(rows))
-    else:  # admissions: the age on each one's own admission day
-        for date, birth, n in events.values_list("date", "member__birth_date").annotate(
-            n=Count("pk")
-        ):
-            counts["age_band"][age_band(birth, date)] += n
-    # The ownership as the summary rows reckon it: on the as-of date, or on each admission's.
+        grouped = (
+            events.annotate(band=_age_case(day))
+            .values_list("organization_id", "band", *values)
+            .annotate(n=Count("pk"))
+        )
+        return [(org, day, band, *rest) for org, band, *rest in grouped]
+    grouped = events.values_list("organization_id", "date", "member__birth_date", *values)
+    return [
+        (org, date, age_band(birth, date), *rest)
+        for org, date, birth, *rest in grouped.annotate(n=Count("pk"))
+    ]
+
+
+def _tally(rows: list[tuple], key=None) -> dict:
+    """Every dimension's counts of `_ledger_rows`, by `key(tree, organization_id, day)` (all
+    under None without a key); the ownership as the summary rows reckon it."""
     tree = summaries.TreeHistory()
-    if day is not None:
-        rows = [
-            (org, day, n)
-            for org, n in events.values_list("organization_id").annotate(n=Count("pk"))
-        ]
-    else:
-        rows = list(events.values_list("organization_id", "date").annotate(n=Count("pk")))
-    tree.load({org for org, _day, _n in rows})
-    for org_id, on, n in rows:
-        counts["ownership"][tree.ownership_on(org_id, on)] += n
-    return counts
+    tree.load({row[0] for row in rows})
+    result = {}
+    for org, on, band, *values, n in rows:
+        group = key(tree, org, on) if key else None
+        counts = result.setdefault(group, {name: Counter() for name in DIMENSIONS})
+        for name, value in zip(summaries.MEMBER_DIMENSIONS, values, strict=True):
+            counts[name][summaries.category(name, value)] += n
+        counts["age_band"][band] += n
+        counts["ownership"][tree.ownership_on(org, on)] += n
+    return result
+
+
+def _member_rows(committee, day, ledger=None) -> list[tuple]:
+    """`_ledger_rows` of the members of the committee's subtree on `day`."""
+    ledger = ledger or ledger_counts.OrganizationLedger()
+    events = ledger_counts.member_events_on(ledger.tree_on(day).subtree(committee.pk), day)
+    return _ledger_rows(events, day=day)
+
+
+def _admission_rows(committee, start, end, ledger=None) -> list[tuple]:
+    """`_ledger_rows` of the admissions in the committee's subtree over `(start, end]`."""
+    ledger = ledger or ledger_counts.OrganizationLedger()
+    events = ledger_counts.member_events_between(committee.pk, start, end, ledger)
+    return _ledger_rows(events.filter(kind=MemberEvent.Kind.ADMITTED), day=None)
+
+
+def _counted(rows: list[tuple]) -> dict[str, Counter]:
+    return _tally(rows).get(None, {name: Counter() for name in DIMENSIONS})
 
 
 def _from_rows(values: dict, field) -> dict[str, Counter]:
@@ -238,14 +265,15 @@ def members_on(
     start = coverage_start(root or committee)
     if start is not None and day < start:
         return _not_covered(committee, False, None, day)
+    rows = None
     if _summarized(committee) and not naive:
         counts = _members_from_rows([committee.pk], day)[committee.pk]
     else:
-        ledger = ledger or ledger_counts.OrganizationLedger()
-        events = ledger_counts.member_events_on(ledger.tree_on(day).subtree(committee.pk), day)
-        counts = _count(events, day=day)
+        rows = _member_rows(committee, day, ledger)
+        counts = _counted(rows)
     total = _total(counts)
-    return Composition(committee, False, None, day, total, _dimensions(counts, total))
+    dimensions = _dimensions(counts, total)
+    return Composition(committee, False, None, day, total, dimensions, rows, start)
 
 
 def admitted_between(
@@ -262,16 +290,15 @@ def admitted_between(
     covered_from = coverage_start(root or committee)
     if covered_from is not None and start < covered_from:
         return _not_covered(committee, True, start, end)
+    rows = None
     if _summarized(committee) and not naive:
         counts = _admitted_from_rows([committee.pk], start, end)[committee.pk]
     else:
-        ledger = ledger or ledger_counts.OrganizationLedger()
-        events = ledger_counts.member_events_between(committee.pk, start, end, ledger).filter(
-            kind=MemberEvent.Kind.ADMITTED
-        )
-        counts = _count(events, day=None)
+        rows = _admission_rows(committee, start, end, ledger)
+        counts = _counted(rows)
     total = _total(counts)
-    return Composition(committee, True, start, end, total, _dimensions(counts, total))
+    dimensions = _dimensions(counts, total)
+    return Composition(committee, True, start, end, total, dimensions, rows, covered_from)
 
 
 def compose(committee, *, as_of=None, start=None, end=None, **kwargs) -> Composition:
@@ -282,14 +309,33 @@ def compose(committee, *, as_of=None, start=None, end=None, **kwargs) -> Composi
 
 
 def children(committee: PartyOrganization, day: datetime.date) -> list[PartyOrganization]:
-    """The committees directly under `committee` on `day`, which the comparison shows."""
-    tree = ledger_counts.OrganizationLedger().tree_on(day)
-    ids = [pk for pk in tree.children.get(committee.pk, ()) if pk in tree.parent]
-    return list(
-        PartyOrganization.objects.filter(
-            pk__in=ids, kind__in=PartyOrganization.COMMITTEE_KINDS
-        ).order_by("code")
-    )
+    """The committees directly under `committee` on `day`, which the comparison shows: those
+    under it now and those a move took in or out, read with their own events only (at
+    national scale the whole tree's ledger has 100,000 organizations). As
+    `reports.ledger.OrganizationLedger.tree_on`: each event up to the day sets the parent, and
+    the last one says whether it still exists."""
+    candidates = {
+        child.pk: child
+        for child in PartyOrganization.objects.filter(
+            Q(parent=committee)
+            | Q(events__parent=committee)
+            | Q(events__previous_parent=committee),
+            kind__in=PartyOrganization.COMMITTEE_KINDS,
+        ).distinct()
+    }
+    standing = {pk: (child.parent_id, True) for pk, child in candidates.items()}
+    events = OrganizationEvent.objects.filter(organization_id__in=list(candidates))
+    seen = set()
+    for org, kind, date, parent in events.order_by("date", "pk").values_list(
+        "organization_id", "kind", "date", "parent_id"
+    ):
+        if org not in seen:
+            seen.add(org)
+            standing[org] = (None, False)  # in the ledger: nowhere before its first event
+        if date <= day:
+            standing[org] = (parent, kind not in OrganizationEvent.ENDING_KINDS)
+    found = [child for pk, child in candidates.items() if standing[pk] == (committee.pk, True)]
+    return sorted(found, key=lambda child: child.code)
 
 
 @dataclass(frozen=True)
@@ -329,6 +375,23 @@ def _index(dimension: Dimension, category: Category) -> int:
     return next(i for i, c in enumerate(dimension.categories) if c.value == category.value)
 
 
+def _by_child(whole: Composition) -> dict[int, dict[str, Counter]]:
+    """The whole's ledger rows tallied by the committee directly under it that each
+    organization stood in on the row's day (None: directly under it)."""
+    rows = whole.counted_from
+    if rows is None and whole.admitted:
+        rows = _admission_rows(whole.committee, whole.start, whole.end)
+    elif rows is None:
+        rows = _member_rows(whole.committee, whole.end)
+
+    def child(tree, org, on):
+        chain = tree.chain_on(org, on)
+        index = chain.index(whole.committee.pk) if whole.committee.pk in chain else 0
+        return chain[index - 1] if index else None
+
+    return _tally(rows, key=child)
+
+
 def compare(whole: Composition) -> Comparison | None:
     """The comparison of `whole` by child committee; None if it has no child committee or is
     not covered."""
@@ -338,26 +401,24 @@ def compare(whole: Composition) -> Comparison | None:
     found = children(whole.committee, day)
     if not found:
         return None
-    ledger = ledger_counts.OrganizationLedger()
-    # The committees among the children are read from their summary rows at once.
+    # The committees among the children with summary rows are read from them at once; the
+    # others are told apart in the rows the whole was counted from (one more query if the
+    # whole was read from its summary rows).
     ids = [child.pk for child in found if _summarized(child)]
     if whole.admitted:
         read = _admitted_from_rows(ids, whole.start, whole.end) if ids else {}
     else:
         read = _members_from_rows(ids, day) if ids else {}
+    if len(read) < len(found):
+        read.update(_by_child(whole))
     columns = []
     for child in found:
-        if child.pk in read:
-            total = _total(read[child.pk])
-            dimensions = _dimensions(read[child.pk], total)
-            column = Composition(child, whole.admitted, whole.start, day, total, dimensions)
-        elif whole.admitted:
-            column = admitted_between(
-                child, whole.start, whole.end, ledger=ledger, root=whole.committee
-            )
-        else:
-            column = members_on(child, day, ledger=ledger, root=whole.committee)
-        columns.append((child.name, column))
+        counts = read.get(child.pk, {name: Counter() for name in DIMENSIONS})
+        total = _total(counts)
+        dimensions = _dimensions(counts, total)
+        columns.append(
+            (child.name, Composition(child, whole.admitted, whole.start, day, total, dimensions))
+        )
     comparison = Comparison(whole, columns)
     if comparison.rest_total():
         columns.append((str(_("Other organizations directly under it")), None))
@@ -384,7 +445,7 @@ def ownership_by_year(whole: Composition) -> YearSplit:
     each year (on the as-of date for its own year), or admissions in each calendar year (up to
     the period's end), split by the enterprise's ownership."""
     committee = whole.committee
-    first = coverage_start(committee) or committee.records_begin_on()
+    first = whole.covered_from or committee.records_begin_on()
     if whole.total is None or first is None:
         return YearSplit([], [])
     periods = []  # (label, start of the admissions or None for members, end)

@@ -188,7 +188,8 @@ def age_spans(birth_date, start, end):
     return spans
 
 
-def _category(dimension: str, value) -> str:
+def category(dimension: str, value) -> str:
+    """The composition category of a member's attribute value."""
     if dimension == "from_pipeline":
         return {True: "yes", False: "no"}.get(value, UNKNOWN)
     return value or UNKNOWN
@@ -224,7 +225,7 @@ def composition_contributions(rows, tree: "TreeHistory") -> Contributions:
 
     for org, date, kind, status, ended_on, birth_date, *values in rows:
         static = [
-            (dimension, _category(dimension, value))
+            (dimension, category(dimension, value))
             for dimension, value in zip(MEMBER_DIMENSIONS, values, strict=True)
         ]
         if kind == admitted:
@@ -306,7 +307,7 @@ def organization_contributions(organizations) -> Contributions:
     return found
 
 
-def _existence(organization_ids) -> dict[int, list[tuple]]:
+def existence(organization_ids) -> dict[int, list[tuple]]:
     """Each organization's spans of existence `(from, until or None)` per its events; one
     without events exists throughout."""
     steps = defaultdict(list)
@@ -344,7 +345,7 @@ def union_contributions(unions) -> Contributions:
         .values_list("organization_id", "date", "members", "recruited")
     ):
         counts[union].append((date, members, recruited))
-    spans = _existence({u[2] for u in unions})
+    spans = existence({u[2] for u in unions})
     for pk, kind, org, founded, dissolved in unions:
         joined = max(founded, spans[org][0][0])
         found[(org, joined, f"{kind}s_established", SUBTREE)] += 1

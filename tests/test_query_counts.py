@@ -44,6 +44,10 @@ PAGES = [
     ("reports:growth", 7, 6),
     ("reports:years", 6, 5),
     ("reports:targets", 7, 6),
+    # A zone's composition is two summary rows, but its children (grassroots committees,
+    # without composition rows) are told apart in one grouped query of the ledger, with the
+    # tree as it stood on the day (3 queries) and their organizations' ownership (3).
+    ("reports:composition", 17, 17),
     ("reports:reconcile", 6, 6),
     ("reports:import_list", 3, 3),
     ("reports:import_create", 2, 2),

@@ -176,3 +176,16 @@ def test_age_spans_give_the_band_of_every_day(birth, start, length, offsets):
             continue
         band = next(b for s, u, b in spans if s <= day and (u is None or day < u))
         assert band == summaries.age_band(birth, day)
+
+
+def test_a_city_s_whole_page_reads_a_fixed_handful_of_queries():
+    """Composition, comparison with its zones and the year-by-year split of a city: the
+    members table is never read, and the count does not grow with the years or zones."""
+    city = PartyOrganization.objects.get(code="TU-HN")
+    with CaptureQueriesContext(connection) as captured:
+        whole = composition.members_on(city, D(2022, 5, 31))
+        composition.compare(whole)
+        composition.ownership_by_year(whole)
+    tables = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "members_member" not in tables and "members_memberevent" not in tables
+    assert len(captured.captured_queries) <= 8
