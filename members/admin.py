@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin import LedgerReadOnlyAdmin, ReadOnlyAdmin
@@ -65,7 +65,12 @@ class MemberAdmin(SimpleHistoryAdmin):
                     return None
             self.message_user(
                 request,
-                _("The personal data of %(count)d members were erased.") % {"count": len(queryset)},
+                ngettext(
+                    "The personal data of %(count)d member were erased.",
+                    "The personal data of %(count)d members were erased.",
+                    len(queryset),
+                )
+                % {"count": len(queryset)},
                 messages.SUCCESS,
             )
             return None
