@@ -21,6 +21,7 @@ Rules:
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import CharField, DateField, IntegerField, Subquery, Value
 from django.utils.translation import gettext as _
 
 from members.models import MemberEvent
@@ -82,20 +83,31 @@ class Reader:
     @property
     def coverage_start(self) -> datetime.date | None:
         if self._start is None:
-            self._start = (coverage_start(self.committee),)
+            self._read_committee()
         return self._start[0]
 
     @property
     def figures(self) -> dict[tuple, tuple[int, str]]:
         """The committee's yearly figures: `(as_of, metric) -> (value, source)`."""
         if self._figures is None:
-            self._figures = {
-                (as_of, metric): (value, source)
-                for as_of, metric, value, source in YearlyFigure.objects.filter(
-                    committee=self.committee
-                ).values_list("as_of", "metric", "value", "source")
-            }
+            self._read_committee()
         return self._figures
+
+    def _read_committee(self) -> None:
+        """The yearly figures and the coverage start, in one statement: every report needs
+        both, and a page has a budget of queries (a round trip costs more than the rows)."""
+        figures = (
+            YearlyFigure.objects.filter(committee=self.committee)
+            .order_by()  # SQLite refuses an ORDER BY inside a UNION
+            .values_list("as_of", "metric", "value", "source")
+        )
+        found, start = {}, None
+        for as_of, metric, value, source in figures.union(_coverage_row(self.committee), all=True):
+            if metric == COVERAGE:
+                start = as_of
+            else:
+                found[(as_of, metric)] = (value, source)
+        self._figures, self._start = found, (start,)
 
     def imported(self, day: datetime.date, metrics) -> dict[str, "Figure"]:
         found = {m: self.figures.get((day, m), (None, None))[0] for m in metrics}
@@ -121,14 +133,39 @@ class Reader:
         return self._totals[day]
 
 
-def coverage_start(committee: PartyOrganization) -> datetime.date | None:
-    """The date from which the ledger holds every event of the committee's subtree."""
-    dates = (
+def _latest_start(committee: PartyOrganization):
+    """The latest `ledger_starts_on` of the subtree, as a one-row query (the partial index on
+    the column, read backwards)."""
+    return (
         PartyOrganization.objects.subtree_of(committee)
         .filter(ledger_starts_on__isnull=False)
-        .values_list("ledger_starts_on", flat=True)
+        .order_by("-ledger_starts_on")
+        .values("ledger_starts_on")[:1]
     )
-    return max(dates, default=None)
+
+
+# The metric of the row that carries the coverage start among a committee's yearly figures.
+COVERAGE = "_coverage_start"
+
+
+def _coverage_row(committee: PartyOrganization):
+    """One row shaped like a yearly figure, `(coverage start, COVERAGE, None, None)`."""
+    return (
+        PartyOrganization.objects.filter(pk=committee.pk)
+        .annotate(
+            start=Subquery(_latest_start(committee), output_field=DateField()),
+            mark=Value(COVERAGE, output_field=CharField()),
+            no_value=Value(None, output_field=IntegerField()),
+            no_source=Value(None, output_field=CharField()),
+        )
+        .order_by()
+        .values_list("start", "mark", "no_value", "no_source")
+    )
+
+
+def coverage_start(committee: PartyOrganization) -> datetime.date | None:
+    """The date from which the ledger holds every event of the committee's subtree."""
+    return _latest_start(committee).values_list("ledger_starts_on", flat=True).first()
 
 
 def stock(
