@@ -23,6 +23,7 @@ from reports.forms import (
     GrowthForm,
     TargetForm,
     TargetReportForm,
+    own_committee,
     quick_periods,
 )
 from reports.models import Metric, Target, YearlyFigure
@@ -56,6 +57,9 @@ class CommitteeMixin:
     def committee_from(self, code):
         if not code:
             return self.default_committee()
+        own = own_committee(self.request.user)
+        if own is not None and code == own.code:
+            return own
         # PostgreSQL cannot look up a text holding NUL: no committee has such a code.
         committee = None if "\x00" in code else self.scoped_committees().filter(code=code).first()
         if committee is None:
