@@ -21,12 +21,14 @@ CELL = "_cell"
 
 def yearly_series(committee, rows, targets) -> dict:
     """Members, organizations and admissions against the yearly plan, year by year."""
-    plans = {
-        t.start_year: t.value
-        for t in targets.filter(
-            committee=committee, metric=Metric.MEMBERS_ADMITTED, kind=Target.Kind.PLAN
-        ).filter(start_year=F("end_year"))
-    }
+    # One plan per committee and year (a unique constraint), so no order is needed; without
+    # one, the default order would join the committees.
+    plans = dict(
+        targets.filter(committee=committee, metric=Metric.MEMBERS_ADMITTED, kind=Target.Kind.PLAN)
+        .filter(start_year=F("end_year"))
+        .order_by()
+        .values_list("start_year", "value")
+    )
     return {
         "labels": [str(row.year) for row in rows],
         "members": [row.figures[Metric.PARTY_MEMBERS].value for row in rows],

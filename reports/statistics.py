@@ -206,6 +206,10 @@ UNION_FLOWS = (
 )
 
 
+# `Kind.values` builds its list again on each call.
+MEMBER_EVENT_KINDS = tuple(MemberEvent.Kind.values)
+
+
 def _summary_flows(reader: Reader, start: datetime.date, end: datetime.date) -> dict:
     reader.prefetch([start, end])
     before, after = reader.totals(start), reader.totals(end)
@@ -213,7 +217,7 @@ def _summary_flows(reader: Reader, start: datetime.date, end: datetime.date) -> 
     def change(field):
         return after[field] - before[field]
 
-    members = {kind: change(f"members_{kind}") for kind in MemberEvent.Kind.values}
+    members = {kind: change(f"members_{kind}") for kind in MEMBER_EVENT_KINDS}
     members["moved_with_organizations"] = change("members_moved")
     return {
         "organizations": {key: change(f"organizations_{key}") for key in ORGANIZATION_FLOWS},
