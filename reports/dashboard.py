@@ -172,10 +172,11 @@ def dashboard(committee, user, *, naive: bool = False) -> dict:
     the ledger instead of the summary rows (the benchmark's baseline)."""
     reader = statistics.Reader(committee, naive=naive)
     first = years.first_year(committee, reader)
-    rows = years.year_rows(committee, first, today().year, reader=reader, also=[today()])
-    totals = None if reader.naive else reader.totals(today())
+    day = today()
+    rows = years.year_rows(committee, first, day.year, reader=reader, also=[day])
+    totals = None if reader.naive else reader.totals(day)
     return {
-        "now": statistics.stock(committee, today(), reader=reader),
+        "now": statistics.stock(committee, day, reader=reader),
         "series": yearly_series(committee, rows, Target.objects.for_user(user)),
         "ownership": ownership_split(committee, totals),
         "coverage": coverage(committee, totals),
