@@ -97,10 +97,11 @@ class ContentPickler(pickle.Pickler):
 
     def reducer_override(self, obj):
         if isinstance(obj, Model):
-            loaded = {k: v for k, v in vars(obj).items() if not k.startswith("_")}
-            related = obj._state.fields_cache
-            prefetched = getattr(obj, "_prefetched_objects_cache", None)
-            return _shown, (obj._meta.label, loaded, related, prefetched)
+            # Every attribute but Django's state (prefetched objects included), then the
+            # related objects that state holds.
+            loaded = vars(obj).copy()
+            del loaded["_state"]
+            return _shown, (obj._meta.label, loaded, obj._state.fields_cache)
         return NotImplemented
 
 
