@@ -19,6 +19,7 @@ import dataclasses
 import datetime
 import decimal
 import hashlib
+import io
 import pickle
 
 from django import template
@@ -76,10 +77,32 @@ def serialized(parts) -> bytes:
     Equal data may pickle differently (a set's order), which only costs a cache miss; the
     keys stay within one process (a local memory cache), so pickling needs no stability
     across processes."""
+    buffer = io.BytesIO()
     try:
-        return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+        ContentPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(parts)
     except (pickle.PicklingError, TypeError, AttributeError):
         return repr(plain(parts)).encode()
+    return buffer.getvalue()
+
+
+def _shown(*content):
+    """Stands for a model instance in a fingerprint (never called: keys are not unpickled)."""
+
+
+class ContentPickler(pickle.Pickler):
+    """Pickles a model instance as what it shows: its label, loaded fields and annotations,
+    related and prefetched objects (as `plain` lists them), without Django's own pickling of
+    its state (a copy of `_state` and a version check per instance, most of the time of a
+    list page's fingerprint)."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, Model):
+            # Every attribute but Django's state (prefetched objects included), then the
+            # related objects that state holds.
+            loaded = vars(obj).copy()
+            del loaded["_state"]
+            return _shown, (obj._meta.label, loaded, obj._state.fields_cache)
+        return NotImplemented
 
 
 class FragmentNode(template.Node):

@@ -21,12 +21,14 @@ CELL = "_cell"
 
 def yearly_series(committee, rows, targets) -> dict:
     """Members, organizations and admissions against the yearly plan, year by year."""
-    plans = {
-        t.start_year: t.value
-        for t in targets.filter(
-            committee=committee, metric=Metric.MEMBERS_ADMITTED, kind=Target.Kind.PLAN
-        ).filter(start_year=F("end_year"))
-    }
+    # One plan per committee and year (a unique constraint), so no order is needed; without
+    # one, the default order would join the committees.
+    plans = dict(
+        targets.filter(committee=committee, metric=Metric.MEMBERS_ADMITTED, kind=Target.Kind.PLAN)
+        .filter(start_year=F("end_year"))
+        .order_by()
+        .values_list("start_year", "value")
+    )
     return {
         "labels": [str(row.year) for row in rows],
         "members": [row.figures[Metric.PARTY_MEMBERS].value for row in rows],
@@ -170,10 +172,11 @@ def dashboard(committee, user, *, naive: bool = False) -> dict:
     the ledger instead of the summary rows (the benchmark's baseline)."""
     reader = statistics.Reader(committee, naive=naive)
     first = years.first_year(committee, reader)
-    rows = years.year_rows(committee, first, today().year, reader=reader, also=[today()])
-    totals = None if reader.naive else reader.totals(today())
+    day = today()
+    rows = years.year_rows(committee, first, day.year, reader=reader, also=[day])
+    totals = None if reader.naive else reader.totals(day)
     return {
-        "now": statistics.stock(committee, today(), reader=reader),
+        "now": statistics.stock(committee, day, reader=reader),
         "series": yearly_series(committee, rows, Target.objects.for_user(user)),
         "ownership": ownership_split(committee, totals),
         "coverage": coverage(committee, totals),

@@ -20,11 +20,31 @@ class CodeSelect2(autocomplete.ModelSelect2):
         self.choices.queryset = self.choices.queryset.filter(code__in=chosen)
 
 
+def own_committee(user) -> PartyOrganization | None:
+    """The committee of the user's profile when it is a committee: the root of the user's
+    scope, loaded with the user (config.auth.ProfileBackend), so asking for it by its code
+    needs no query."""
+    profile = getattr(user, "profile", None)
+    committee = profile.committee if profile is not None else None
+    return committee if committee is not None and committee.is_committee else None
+
+
+class CommitteeChoiceField(IdChoiceField):
+    """A committee by code; the user's own committee (`known`) is taken without a query."""
+
+    known = None
+
+    def to_python(self, value):
+        if self.known is not None and value == self.known.code:
+            return self.known
+        return super().to_python(value)
+
+
 class CommitteeForm(forms.Form):
     """A committee of the user's scope, by code, chosen by autocomplete (there can be
     thousands nationally)."""
 
-    committee = IdChoiceField(
+    committee = CommitteeChoiceField(
         label=_("Committee"),
         queryset=PartyOrganization.objects.none(),
         to_field_name="code",
@@ -33,7 +53,9 @@ class CommitteeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = PartyOrganization.objects.for_user(user).committees()
+        field = self.fields["committee"]
+        field.queryset = PartyOrganization.objects.for_user(user).committees()
+        field.known = own_committee(user)
 
 
 class GrowthForm(CommitteeForm):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, TemplateView, UpdateView, View
 from django_tables2 import SingleTableMixin, SingleTableView
@@ -23,6 +24,7 @@ from reports.forms import (
     GrowthForm,
     TargetForm,
     TargetReportForm,
+    own_committee,
     quick_periods,
 )
 from reports.models import Metric, Target, YearlyFigure
@@ -56,11 +58,21 @@ class CommitteeMixin:
     def committee_from(self, code):
         if not code:
             return self.default_committee()
+        own = own_committee(self.request.user)
+        if own is not None and code == own.code:
+            return own
         # PostgreSQL cannot look up a text holding NUL: no committee has such a code.
         committee = None if "\x00" in code else self.scoped_committees().filter(code=code).first()
         if committee is None:
             raise Http404(_("No committee with this code in your scope."))
         return committee
+
+
+def committee_chooser(committee, user):
+    """The committee picker of a report page, built only if the page renders it: it sits in a
+    remembered fragment (and its media in another), so most requests never need it."""
+    initial = {"committee": committee.code} if committee else {}
+    return SimpleLazyObject(lambda: CommitteeForm(initial=initial, user=user))
 
 
 class HomeView(CommitteeMixin, TemplateView):
@@ -272,11 +284,9 @@ class YearsView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView)
         return self.rows
 
     def get_context_data(self, **kwargs):
-        initial = {"committee": self.committee.code} if self.committee else {}
-        form = CommitteeForm(initial=initial, user=self.request.user)
         return super().get_context_data(
             committee=self.committee,
-            form=form,
+            form=committee_chooser(self.committee, self.request.user),
             can_close=is_administrator(self.request.user),
             last_year=today().year - 1,
             **kwargs,
@@ -304,9 +314,7 @@ class DashboardView(CommitteeMixin, TemplateView):
         context = super().get_context_data(committee=committee, day=today(), **kwargs)
         if committee is not None:
             context.update(dashboard(committee, self.request.user))
-            context["form"] = CommitteeForm(
-                initial={"committee": committee.code}, user=self.request.user
-            )
+            context["form"] = committee_chooser(committee, self.request.user)
             series = context["series"]
             context["year_table"] = list(
                 zip(

@@ -71,7 +71,8 @@ def year_rows(
     rows of all these days (and of the days in `also`) are read at once."""
     reader = reader or statistics.Reader(committee)
     closed = {key: value for key, (value, source) in reader.figures.items() if source == CLOSED}
-    days = [min(year_end(year), today()) for year in range(first_year, last_year + 1)]
+    now = today()
+    days = [min(year_end(year), now) for year in range(first_year, last_year + 1)]
     reader.prefetch(days + [year_end(day.year - 1) for day in days] + list(also))
     rows = []
     for as_of in days:

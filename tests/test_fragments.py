@@ -81,3 +81,21 @@ def test_the_fingerprint_covers_related_rows_annotations_and_the_user(rf, user):
     request.user = user("lanhdao")
     assert fingerprint(request, "list", [member]) != key
     assert cache.get(key) is None  # a key is only a name; nothing is stored by computing it
+
+
+def test_the_fingerprint_changes_with_any_loaded_field_of_a_row_or_of_its_related_rows(rf, user):
+    request = rf.get("/members/")
+    request.user = user("canbo")
+    members = list(Member.objects.select_related("organization").order_by("pk")[:3])
+    key = fingerprint(request, "list", members)
+    assert fingerprint(request, "list", members) == key
+    members[1].card_number = "Z0000001"
+    changed = fingerprint(request, "list", members)
+    assert changed != key
+    members[2].organization.code += "-2"
+    assert fingerprint(request, "list", members) not in (key, changed)
+    # A row of another model with the same values is another fingerprint.
+    organization = members[0].organization
+    assert fingerprint(request, "list", [organization]) != fingerprint(
+        request, "list", [members[0]]
+    )
