@@ -66,8 +66,14 @@ class MemberFilterSet(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"))
+    # Bounded: a year outside 1..9999 cannot be a date's (year 0 was a server error).
     admitted_year = django_filters.NumberFilter(
-        field_name="admitted_on", lookup_expr="year", label=_("Year of admission")
+        field_name="admitted_on",
+        lookup_expr="year",
+        label=_("Year of admission"),
+        min_value=1,
+        max_value=9999,
+        decimal_places=0,
     )
     ownership = django_filters.ChoiceFilter(
         field_name="organization__enterprise__ownership",
