@@ -162,7 +162,9 @@ def _counted_children(children, day, organizations: Q) -> list[dict]:
             if (total := child_of(path)) is not None:
                 total[key] += count
     for path in cells:
-        if (total := child_of(path)) is not None:
+        # A child's subordinate cells are those under it: a child that is a cell is not one
+        # of its own (as the summary rows count them, reach ANCESTORS).
+        if path not in totals and (total := child_of(path)) is not None:
             total["cells"] += 1
     return [{"organization": child, **totals[child.path]} for child in children]
 

@@ -56,3 +56,19 @@ def test_a_leader_cannot_open_another_committees_dashboard(login):
     assert login("lanhdao").get(DASHBOARD, {"committee": "HP-KKT"}).status_code == 404
     own = login("canbo.hp").get(DASHBOARD)
     assert own.context["committee"].code == "HP-KKT"
+
+
+@pytest.mark.parametrize("code", ["HN-QM", "HP-NBHP"])
+def test_a_subordinate_cell_among_the_children_is_not_its_own_cell(code):
+    """A grassroots committee's children are subordinate cells: each has no cell under it
+    (it counted itself once), the same read from the ledger and from the summary rows."""
+    from reports.dashboard import children_figures
+
+    committee = PartyOrganization.objects.get(code=code)
+    rows = children_figures(committee)
+    cells = [row for row in rows if row["organization"].kind == "subordinate_cell"]
+    assert cells, code
+    assert all(row["cells"] == 0 for row in cells)
+    assert [r["cells"] for r in rows] == [
+        r["cells"] for r in children_figures(committee, naive=True)
+    ]
