@@ -17,9 +17,10 @@ In one run:
 3. logs in the data set's users through the login form (a real session, CSRF included);
 4. requests each page `--requests` times in a row after `--warmup` requests, and takes the
    median and p95 of the *server* time (Server-Timing `app`) and the most SQL queries of a
-   request (Server-Timing `db`): the floor, the dashboard, growth, year and target pages at
-   the national, province and zone levels, the naive dashboard figures at each level, the
-   members list (first and deep page, filtered and not) and one static file;
+   request (Server-Timing `db`): the floor, the dashboard, growth, year, target and
+   composition pages at the national, province and zone levels, the naive dashboard figures
+   at each level, the members list (first and deep page, filtered and not) and one static
+   file;
 5. loads the server with `--users` concurrent users for `--load-seconds` (locust, headless,
    bench/locustfile.py) on a mix of these pages: requests per second, p95 and errors;
 6. prints one table (ratios to the floor's p95 and to the naive way, targets met), the peak
@@ -59,7 +60,7 @@ USERS = {
     "staff": "bench-staff",
 }
 LEVELS = ("national", "province", "zone")
-REPORTS = ("dashboard", "growth", "years", "targets")
+REPORTS = ("dashboard", "growth", "years", "targets", "composition")
 MEMBER_FILTER = {"status": "official", "gender": "female"}
 PER_PAGE = 50  # MemberListView.table_pagination
 

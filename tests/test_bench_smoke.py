@@ -19,7 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 
 SERVER = os.environ.get("BENCH_SMOKE_SERVER", "postgres://postgres@127.0.0.1:5432")
-REPORTS = {"dashboard", "growth", "years", "targets", "naive dashboard"}
+REPORTS = {"dashboard", "growth", "years", "targets", "composition", "naive dashboard"}
 LISTS = {
     ("members, first page", "national"),
     ("members, deep page", "national"),
