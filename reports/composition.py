@@ -255,14 +255,12 @@ def members_on(
     day: datetime.date,
     *,
     ledger: ledger_counts.OrganizationLedger | None = None,
-    root: PartyOrganization | None = None,
     naive: bool = False,
 ) -> Composition:
     """The members of the committee's subtree on `day` (the growth table's member count).
 
-    `root`: whose records' coverage decides (a child's comparison column follows its
-    parent's report); `naive`: counted from the ledger even where summary rows exist."""
-    start = coverage_start(root or committee)
+    `naive`: counted from the ledger even where summary rows exist."""
+    start = coverage_start(committee)
     if start is not None and day < start:
         return _not_covered(committee, False, None, day)
     rows = None
@@ -282,12 +280,11 @@ def admitted_between(
     end: datetime.date,
     *,
     ledger: ledger_counts.OrganizationLedger | None = None,
-    root: PartyOrganization | None = None,
     naive: bool = False,
 ) -> Composition:
     """The members admitted in the committee's subtree after `start` up to and including
     `end` (the growth table's admissions of that period)."""
-    covered_from = coverage_start(root or committee)
+    covered_from = coverage_start(committee)
     if covered_from is not None and start < covered_from:
         return _not_covered(committee, True, start, end)
     rows = None
