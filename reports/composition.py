@@ -23,8 +23,9 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from config.dates import add_months
@@ -176,11 +177,13 @@ def _ledger_rows(events, *, day: datetime.date | None) -> list[tuple]:
     ]
 
 
-def _tally(rows: list[tuple], key=None) -> dict:
+def _tally(rows: list[tuple], key=None, tree=None) -> dict:
     """Every dimension's counts of `_ledger_rows`, by `key(tree, organization_id, day)` (all
-    under None without a key); the ownership as the summary rows reckon it."""
-    tree = summaries.TreeHistory()
-    tree.load({row[0] for row in rows})
+    under None without a key); the ownership as the summary rows reckon it. `tree`: a
+    `TreeHistory` that already holds the rows' organizations (else one is loaded)."""
+    if tree is None:
+        tree = summaries.TreeHistory()
+        tree.load({row[0] for row in rows})
     result = {}
     for org, on, band, *values, n in rows:
         group = key(tree, org, on) if key else None
@@ -192,18 +195,97 @@ def _tally(rows: list[tuple], key=None) -> dict:
     return result
 
 
+def _standing(organizations, day: datetime.date):
+    """`organizations` with what their own events say of `day`: `in_ledger` (any event at
+    all), and the last event up to the day's `parent_on` and `kind_on` (None before the
+    first). As `reports.ledger.OrganizationLedger.tree_on`: an organization outside the
+    ledger stands where it is now; in it, it is nowhere before its first event, and its
+    last event up to the day sets the parent and whether it exists."""
+    events = OrganizationEvent.objects.filter(organization=OuterRef("pk"))
+    last = events.filter(date__lte=day).order_by("-date", "-pk")
+    return organizations.annotate(
+        in_ledger=Exists(events),
+        parent_on=Subquery(last.values("parent_id")[:1]),
+        kind_on=Subquery(last.values("kind")[:1]),
+    )
+
+
+def _exists(in_ledger: bool, kind_on: str | None) -> bool:
+    return not in_ledger or (kind_on is not None and kind_on not in OrganizationEvent.ENDING_KINDS)
+
+
+def _subtree(committee, day: datetime.date | None):
+    """`(tree, counts_for)`: a `TreeHistory` holding the organizations that are or were
+    under `committee` (and those above it), and `counts_for(pk, on)`: whether organization
+    `pk` counts for the committee on day `on`, being under it then, it and every
+    organization between them existing (their existence is read for `day`, which must then
+    be the day asked about; None: not checked, as for admissions).
+
+    Two queries in all (the moves, then the organizations with their standing on `day`),
+    where the whole tree's ledger (`OrganizationLedger`) reads every organization and event
+    of the country: the subtree is the committee's path, and the subtrees of the
+    organizations whose moves took them in or out of it."""
+    tree = summaries.TreeHistory()
+    tree.load(tree.moves)  # nothing to read when nothing ever moved
+    moved = [pk for pk in tree.moves if any(committee.pk in c for _d, c in tree.segments(pk))]
+    above = [int(part) for part in committee.path.strip("/").split("/") if part]
+    wanted = Q(path__startswith=committee.path) | Q(pk__in=above)
+    for pk in moved:
+        wanted |= Q(path__contains=f"/{pk}/")
+    found = PartyOrganization.objects.filter(wanted).order_by()
+    columns = ("pk", "parent_id", "kind", "enterprise__ownership")
+    if day is None:
+        tree.remember(found.values_list(*columns))
+        return tree, lambda pk, on: committee.pk in tree.chain_on(pk, on)
+    rows = list(_standing(found, day).values_list(*columns, "in_ledger", "kind_on"))
+    tree.remember(row[:4] for row in rows)
+    existing = {row[0] for row in rows if _exists(*row[4:])}
+
+    def counts_for(pk, on):
+        chain = tree.chain_on(pk, on)
+        if committee.pk not in chain:
+            return False
+        return existing.issuperset(chain[: chain.index(committee.pk) + 1])
+
+    return tree, counts_for
+
+
 def _member_rows(committee, day, ledger=None) -> list[tuple]:
-    """`_ledger_rows` of the members of the committee's subtree on `day`."""
-    ledger = ledger or ledger_counts.OrganizationLedger()
-    events = ledger_counts.member_events_on(ledger.tree_on(day).subtree(committee.pk), day)
-    return _ledger_rows(events, day=day)
+    """`_ledger_rows` of the members of the committee's subtree on `day`; from the whole
+    tree's ledger if one is given (read once for many dates)."""
+    if ledger is not None:
+        events = ledger_counts.member_events_on(ledger.tree_on(day).subtree(committee.pk), day)
+        return _ledger_rows(events, day=day)
+    return _scoped_member_rows(committee, day)[0]
+
+
+def _scoped_member_rows(committee, day):
+    """`(rows, tree)`: `_member_rows` with the committee's own part of the tree (`_subtree`)."""
+    tree, counts_for = _subtree(committee, day)
+    under = {pk for pk in tree.parent if counts_for(pk, day)}
+    return _ledger_rows(ledger_counts.member_events_on(under, day), day=day), tree
 
 
 def _admission_rows(committee, start, end, ledger=None) -> list[tuple]:
     """`_ledger_rows` of the admissions in the committee's subtree over `(start, end]`."""
-    ledger = ledger or ledger_counts.OrganizationLedger()
-    events = ledger_counts.member_events_between(committee.pk, start, end, ledger)
-    return _ledger_rows(events.filter(kind=MemberEvent.Kind.ADMITTED), day=None)
+    if ledger is not None:
+        events = ledger_counts.member_events_between(committee.pk, start, end, ledger)
+        return _ledger_rows(events.filter(kind=MemberEvent.Kind.ADMITTED), day=None)
+    return _scoped_admission_rows(committee, start, end)[0]
+
+
+def _scoped_admission_rows(committee, start, end):
+    """`(rows, tree)`: `_admission_rows` with the committee's own part of the tree; each
+    admission counted where its organization stood on its day."""
+    tree, counts_for = _subtree(committee, None)
+    events = MemberEvent.objects.filter(
+        kind=MemberEvent.Kind.ADMITTED,
+        date__gt=start,
+        date__lte=end,
+        organization_id__in=list(tree.parent),
+    )
+    rows = [row for row in _ledger_rows(events, day=None) if counts_for(row[0], row[1])]
+    return rows, tree
 
 
 def _counted(rows: list[tuple]) -> dict[str, Counter]:
@@ -307,86 +389,139 @@ def compose(committee, *, as_of=None, start=None, end=None, **kwargs) -> Composi
 
 def children(committee: PartyOrganization, day: datetime.date) -> list[PartyOrganization]:
     """The committees directly under `committee` on `day`, which the comparison shows: those
-    under it now and those a move took in or out, read with their own events only (at
-    national scale the whole tree's ledger has 100,000 organizations). As
-    `reports.ledger.OrganizationLedger.tree_on`: each event up to the day sets the parent, and
-    the last one says whether it still exists."""
-    candidates = {
-        child.pk: child
-        for child in PartyOrganization.objects.filter(
-            Q(parent=committee)
-            | Q(events__parent=committee)
-            | Q(events__previous_parent=committee),
-            kind__in=PartyOrganization.COMMITTEE_KINDS,
-        ).distinct()
-    }
-    standing = {pk: (child.parent_id, True) for pk, child in candidates.items()}
-    events = OrganizationEvent.objects.filter(organization_id__in=list(candidates))
-    seen = set()
-    for org, kind, date, parent in events.order_by("date", "pk").values_list(
-        "organization_id", "kind", "date", "parent_id"
-    ):
-        if org not in seen:
-            seen.add(org)
-            standing[org] = (None, False)  # in the ledger: nowhere before its first event
-        if date <= day:
-            standing[org] = (parent, kind not in OrganizationEvent.ENDING_KINDS)
-    found = [child for pk, child in candidates.items() if standing[pk] == (committee.pk, True)]
-    return sorted(found, key=lambda child: child.code)
+    under it now and those a move took in or out, each with its parent and standing on the
+    day read from its own last event up to the day (at national scale the whole tree's ledger
+    has 100,000 organizations). As `reports.ledger.OrganizationLedger.tree_on`: an
+    organization without events stands where it is now; one with events is nowhere before
+    its first, and its last event up to the day sets the parent and whether it exists.
+
+    One query; the candidates come from three indexed lookups (an OR over a join with the
+    events read the whole events table at national scale)."""
+    moved = OrganizationEvent.objects.order_by()
+    candidates = (
+        PartyOrganization.objects.filter(parent=committee)
+        .order_by()
+        .values("pk")
+        .union(
+            moved.filter(parent=committee).values("organization_id"),
+            moved.filter(previous_parent=committee).values("organization_id"),
+        )
+    )
+    found = _standing(
+        PartyOrganization.objects.filter(
+            pk__in=candidates, kind__in=PartyOrganization.COMMITTEE_KINDS
+        ),
+        day,
+    )
+    under = []
+    for child in found.order_by("code"):
+        parent = child.parent_on if child.in_ledger else child.parent_id
+        if parent == committee.pk and _exists(child.in_ledger, child.kind_on):
+            under.append(child)
+    return under
 
 
 @dataclass(frozen=True)
 class Comparison:
     """The composition side by side for each child committee, and the rest of the subtree
     (the organizations directly under it that are not committees): the columns add up to
-    the whole."""
+    the whole.
+
+    Holds the counts as read (`counts`: every dimension's counts by child committee); the
+    columns, with their shares, are built only when shown, so that a page can recognise
+    figures it rendered before from the counts alone (`config.fragments`)."""
 
     whole: Composition
-    columns: list[tuple[str, Composition | None]]  # (heading, composition); None: the rest
+    children: list[PartyOrganization]
+    counts: dict[int, dict[str, Counter]]
+
+    @cached_property
+    def columns(self) -> list[tuple[str, Composition | None]]:
+        """(heading, composition) per child committee, then ("the rest", None) if any."""
+        whole = self.whole
+        columns = []
+        for child in self.children:
+            counts = self.counts.get(child.pk) or {name: Counter() for name in DIMENSIONS}
+            total = _total(counts)
+            composed = Composition(
+                child, whole.admitted, whole.start, whole.end, total, _dimensions(counts, total)
+            )
+            columns.append((child.name, composed))
+        if self.rest_total():
+            columns.append((str(_("Other organizations directly under it")), None))
+        return columns
+
+    @cached_property
+    def rest(self) -> Composition:
+        """The organizations directly under the whole that are not committees: what the
+        whole counts beyond its child committees."""
+        whole = self.whole
+        counts = {}
+        for dimension in whole.dimensions:
+            found = Counter({c.value: c.count for c in dimension.categories})
+            for child in self.children:
+                found.subtract(self.counts.get(child.pk, {}).get(dimension.key, {}))
+            counts[dimension.key] = found
+        total = self.rest_total()
+        dimensions = _dimensions(counts, total)
+        return Composition(
+            whole.committee, whole.admitted, whole.start, whole.end, total, dimensions
+        )
+
+    def _shown(self):
+        """Each column's composition, the rest's included."""
+        return [column or self.rest for _heading, column in self.columns]
 
     def rows(self):
-        """Per (dimension, category): the counts and shares of each column, then the rest."""
-        others = {
-            key: [c.dimension(key) for _h, c in self.columns if c is not None] for key in DIMENSIONS
-        }
-        for dimension, category in self.whole.rows():
-            cells = []
-            for _heading, column in self.columns:
-                if column is None:
-                    rest = category.count - sum(
-                        d.categories[_index(dimension, category)].count
-                        for d in others[dimension.key]
-                    )
-                    rest_total = self.rest_total()
-                    cells.append((rest, share_pct(rest, rest_total)))
-                else:
-                    found = column.dimension(dimension.key).categories[_index(dimension, category)]
+        """Per (dimension, category): the count and share of each column, the rest's last."""
+        shown = self._shown()
+        for index, dimension in enumerate(self.whole.dimensions):
+            for position, category in enumerate(dimension.categories):
+                cells = []
+                for column in shown:
+                    found = column.dimensions[index].categories[position]
                     cells.append((found.count, found.share))
-            yield dimension, category, cells
+                yield dimension, category, cells
+
+    def lines(self, key: str) -> list[dict]:
+        """Dimension `key` with a line per column (the child committees, then the rest):
+        its heading, committee (None for the rest), total and each category's count and
+        share (`count_<i>`, `share_<i>` in the order of the dimension's categories)."""
+        result = []
+        for (heading, column), composed in zip(self.columns, self._shown(), strict=True):
+            line = {
+                "heading": heading,
+                "committee": column and column.committee,
+                "total": composed.total,
+            }
+            for index, category in enumerate(composed.dimension(key).categories):
+                line[f"count_{index}"] = category.count
+                line[f"share_{index}"] = category.share
+            result.append(line)
+        return result
 
     def rest_total(self) -> int:
-        return self.whole.total - sum(c.total for _h, c in self.columns if c is not None)
-
-
-def _index(dimension: Dimension, category: Category) -> int:
-    return next(i for i, c in enumerate(dimension.categories) if c.value == category.value)
+        counted = sum(
+            sum(self.counts.get(c.pk, {}).get("gender", {}).values()) for c in self.children
+        )
+        return self.whole.total - counted
 
 
 def _by_child(whole: Composition) -> dict[int, dict[str, Counter]]:
     """The whole's ledger rows tallied by the committee directly under it that each
     organization stood in on the row's day (None: directly under it)."""
-    rows = whole.counted_from
+    rows, tree = whole.counted_from, None
     if rows is None and whole.admitted:
-        rows = _admission_rows(whole.committee, whole.start, whole.end)
+        rows, tree = _scoped_admission_rows(whole.committee, whole.start, whole.end)
     elif rows is None:
-        rows = _member_rows(whole.committee, whole.end)
+        rows, tree = _scoped_member_rows(whole.committee, whole.end)
 
     def child(tree, org, on):
         chain = tree.chain_on(org, on)
         index = chain.index(whole.committee.pk) if whole.committee.pk in chain else 0
         return chain[index - 1] if index else None
 
-    return _tally(rows, key=child)
+    return _tally(rows, key=child, tree=tree)
 
 
 def compare(whole: Composition) -> Comparison | None:
@@ -408,18 +543,7 @@ def compare(whole: Composition) -> Comparison | None:
         read = _members_from_rows(ids, day) if ids else {}
     if len(read) < len(found):
         read.update(_by_child(whole))
-    columns = []
-    for child in found:
-        counts = read.get(child.pk, {name: Counter() for name in DIMENSIONS})
-        total = _total(counts)
-        dimensions = _dimensions(counts, total)
-        columns.append(
-            (child.name, Composition(child, whole.admitted, whole.start, day, total, dimensions))
-        )
-    comparison = Comparison(whole, columns)
-    if comparison.rest_total():
-        columns.append((str(_("Other organizations directly under it")), None))
-    return comparison
+    return Comparison(whole, found, read)
 
 
 @dataclass(frozen=True)
@@ -510,7 +634,7 @@ def chart_data(whole: Composition, years: YearSplit) -> dict:
                 "labels": [c.label for c in categories],
                 "counts": [c.count for c in categories],
             }
-            for dimension, categories in ((d, _charted(d.categories)) for d in whole.dimensions)
+            for dimension, categories in ((d, charted(d.categories)) for d in whole.dimensions)
         ],
         "years": {
             "labels": years.labels,
@@ -519,7 +643,8 @@ def chart_data(whole: Composition, years: YearSplit) -> dict:
     }
 
 
-def _charted(categories: list[Category]) -> list[Category]:
+def charted(categories: list[Category]) -> list[Category]:
+    """The categories a chart (or the comparison) shows."""
     # A long list (the 54 ethnic groups) is charted without its empty categories; its table
     # still lists them all.
     if len(categories) <= 12:

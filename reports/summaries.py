@@ -462,14 +462,14 @@ class TreeHistory:
         organizations when `pks` is None)."""
         columns = ("pk", "parent_id", "kind", "enterprise__ownership")
         if pks is None:
-            self._remember(PartyOrganization.objects.values_list(*columns))
+            self.remember(PartyOrganization.objects.values_list(*columns))
             return
         wanted = {pk for pk in pks if pk is not None} - self.parent.keys()
         while wanted:
             rows = list(
                 PartyOrganization.objects.filter(pk__in=list(wanted)).values_list(*columns, "path")
             )
-            self._remember(row[:4] for row in rows)
+            self.remember(row[:4] for row in rows)
             above = set()
             for pk, parent, _kind, _ownership, path in rows:
                 above.update(int(part) for part in path.strip("/").split("/") if part)
@@ -477,7 +477,8 @@ class TreeHistory:
                 above.update(previous for _date, _new, previous in self.moves.get(pk, ()))
             wanted = {pk for pk in above if pk is not None} - self.parent.keys()
 
-    def _remember(self, rows) -> None:
+    def remember(self, rows) -> None:
+        """Take these `(pk, parent_id, kind, ownership)` rows as loaded."""
         for pk, parent, kind, ownership in rows:
             self.parent[pk] = parent
             self.kind[pk] = kind

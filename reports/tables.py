@@ -210,3 +210,56 @@ def comparison_table(headings: list[str]) -> type[tables.Table]:
         },
     )
     return type("ComparisonTable", (tables.Table,), attrs)
+
+
+class ShareColumn(tables.Column):
+    """A share in percent, localised ("12,5%" in Vietnamese); "—" when there is no one to
+    share; the number alone in exports. Plain Python, not a template: the comparison of a
+    zone committee has thousands of these cells."""
+
+    def __init__(self, **kwargs):
+        super().__init__(attrs=NUMBER, default="—", **kwargs)
+
+    def render(self, value):
+        return f"{localize(value)}%"
+
+    def value(self, value):
+        return value
+
+
+def comparison_lines_table(dimension, shown, *, query=None) -> type[tables.Table]:
+    """One dimension compared: a line per child committee (then the rest, rows of
+    `Comparison.lines`), its total, and a count and share column for each category whose
+    value is in `shown` (all of them, or those with members for a long list). Sortable by
+    any column, so that a city committee sees which zone admits mostly workers. `query`: the
+    page's query string, which a committee's name links to with that committee."""
+    attrs = {
+        "heading": tables.Column(verbose_name=_("Committee")),
+        "total": tables.Column(verbose_name=_("Total"), attrs=NUMBER),
+    }
+    for index, category in enumerate(dimension.categories):
+        if category.value in shown:
+            attrs[f"count_{index}"] = tables.Column(verbose_name=category.label, attrs=NUMBER)
+            attrs[f"share_{index}"] = ShareColumn(verbose_name=_("Share"))
+
+    def render_heading(self, value, record):
+        if record["committee"] is None or query is None:
+            return value
+        linked = query.copy()
+        linked["committee"] = record["committee"].code
+        linked.pop(self.prefixed_order_by_field, None)
+        return format_html('<a href="?{}">{}</a>', linked.urlencode(), value)
+
+    attrs["render_heading"] = render_heading
+    attrs["Meta"] = type(
+        "Meta",
+        (),
+        {
+            "attrs": {"class": "table table-sm table-striped align-middle", "id": "comparison"},
+            "row_attrs": {
+                "data-committee": lambda record: getattr(record["committee"], "code", "")
+            },
+            "empty_text": _("No figures."),
+        },
+    )
+    return type("ComparisonLinesTable", (tables.Table,), attrs)

@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, TemplateView, UpdateView, View
-from django_tables2 import SingleTableMixin, SingleTableView
+from django_tables2 import RequestConfig, SingleTableMixin, SingleTableView
 
 from config.dates import today
 from config.exports import SafeExportMixin
@@ -34,6 +34,7 @@ from reports.tables import (
     ReconciliationTable,
     TargetReportTable,
     TargetTable,
+    comparison_lines_table,
     comparison_table,
     year_table,
 )
@@ -196,20 +197,54 @@ class CompositionView(CommitteeMixin, SafeExportMixin, SingleTableMixin, Templat
         context = super().get_context_data(form=self.form, result=self.result, **kwargs)
         if self.result and self.result.total is not None:
             years = composition.ownership_by_year(self.result)
+            compared = self.request.GET.get("compare")
+            if compared not in composition.DIMENSIONS:
+                compared = DEFAULT_COMPARED
             context.update(
                 years=years,
-                charts=composition.chart_data(self.result, years),
-                dimension_tables=[
-                    (dimension, CompositionTable([(dimension, c) for c in dimension.categories]))
-                    for dimension in self.result.dimensions
-                ],
+                comparison=self.comparison,
+                compared=compared,
+                dimensions=[(key, label) for key, (label, *_r) in composition.DIMENSIONS.items()],
+                shown=ComposedPage(self.request, self.result, years, self.comparison, compared),
             )
-            if self.comparison:
-                headings = [heading for heading, _column in self.comparison.columns]
-                context["comparison_table"] = comparison_table(headings)(
-                    list(self.comparison.rows())
-                )
         return context
+
+
+# The comparison shows one dimension at a time, the position in the enterprise first: which
+# zone admits mostly workers or mostly managers is the question the city committee asks.
+DEFAULT_COMPARED = "position"
+
+
+class ComposedPage:
+    """The composition page's charts and tables, built only when the page's fragment is not
+    in the cache (`{% fragment %}` fingerprints the figures they are built from): a zone
+    committee's comparison has a line for each of over a hundred grassroots committees."""
+
+    def __init__(self, request, result, years, comparison, compared):
+        self.request, self.result, self.years = request, result, years
+        self.comparison, self.compared = comparison, compared
+
+    @cached_property
+    def charts(self):
+        return composition.chart_data(self.result, self.years)
+
+    @cached_property
+    def dimension_tables(self):
+        return [
+            (dimension, CompositionTable([(dimension, c) for c in dimension.categories]))
+            for dimension in self.result.dimensions
+        ]
+
+    @cached_property
+    def comparison_table(self):
+        if self.comparison is None:
+            return None
+        dimension = self.result.dimension(self.compared)
+        shown = {c.value for c in composition.charted(dimension.categories)}
+        table_class = comparison_lines_table(dimension, shown, query=self.request.GET)
+        table = table_class(self.comparison.lines(self.compared))
+        RequestConfig(self.request, paginate=False).configure(table)
+        return table
 
 
 class TargetListView(ScopedQuerysetMixin, SingleTableView):

@@ -256,3 +256,52 @@ def test_command_errors_are_one_line(options, message):
         run_command(**options)
     assert message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_a_moved_committee_counts_where_it_stood_on_each_day(hanoi, hai_phong):
+    """The ledger count reads only the committee's part of the tree (its path, and the
+    subtrees moves took in or out): it equals the count over the whole tree's ledger on
+    every day around a move, for both committees and the city above the one it left."""
+    from organizations import services as organization_services
+    from reports.ledger import OrganizationLedger
+
+    quang_minh = PartyOrganization.objects.get(code="HN-QM")
+    moved_on = D(2021, 1, 1)
+    organization_services.organization_move(
+        organization=quang_minh, new_parent=hai_phong, date=moved_on
+    )
+    city = PartyOrganization.objects.get(code="TU-HN")
+    ledger = OrganizationLedger()
+    for committee in (hanoi, hai_phong, city):
+        committee.refresh_from_db()
+        for day in (D(2020, 12, 31), moved_on, D(2022, 5, 31)):
+            scoped = composition.members_on(committee, day, naive=True)
+            whole_tree = composition.members_on(committee, day, ledger=ledger)
+            assert scoped == whole_tree, (committee.code, day)
+        scoped = composition.admitted_between(
+            committee, D(2019, 12, 31), D(2022, 5, 31), naive=True
+        )
+        whole_tree = composition.admitted_between(
+            committee, D(2019, 12, 31), D(2022, 5, 31), ledger=ledger
+        )
+        assert scoped == whole_tree, committee.code
+    # Quang Minh's 49 members were Hanoi's at the end of 2020 and Hai Phong's after.
+    before = composition.compare(composition.members_on(hanoi, D(2020, 12, 31)))
+    after = composition.compare(composition.members_on(hai_phong, D(2022, 5, 31)))
+    assert quang_minh in before.children and quang_minh in after.children
+    # Quang Minh was Hanoi's only child committee: nothing left to compare.
+    assert composition.compare(composition.members_on(hanoi, moved_on)) is None
+    moved_members = sum(before.counts[quang_minh.pk]["gender"].values())
+    assert moved_members == composition.members_on(quang_minh, D(2020, 12, 31)).total > 0
+
+
+def test_the_comparison_lines_of_one_dimension_add_up(hanoi):
+    comparison = composition.compare(composition.members_on(hanoi, D(2022, 5, 31)))
+    lines = comparison.lines("position")
+    categories = comparison.whole.dimension("position").categories
+    assert [line["committee"] for line in lines if line["committee"]] == comparison.children
+    assert sum(line["total"] for line in lines) == comparison.whole.total == 1328
+    for index, category in enumerate(categories):
+        assert sum(line[f"count_{index}"] for line in lines) == category.count
+    for line in lines:
+        assert sum(line[f"count_{i}"] for i in range(len(categories))) == line["total"]

@@ -1,6 +1,7 @@
 """The composition page: scope, dates, charts beside their tables, exports, both languages."""
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -38,7 +39,7 @@ def test_members_on_a_date_with_charts_that_agree_with_the_tables(login):
     assert [d["key"] for d in charts["dimensions"]][:2] == ["gender", "age_band"]
     for chart in charts["dimensions"]:
         assert sum(chart["counts"]) == 1328
-        table = response.context["dimension_tables"]
+        table = response.context["shown"].dimension_tables
         counts = {
             c.label: c.count for d, _t in table if d.key == chart["key"] for c in d.categories
         }
@@ -134,3 +135,60 @@ def test_the_comparison_exports_and_neutralises_formulas(login):
     for row in rows[1:]:
         counts = row[2::2]  # count, share, count, share...
         assert sum(int(n) for n in counts) == whole[(row[0], row[1])]
+
+
+def comparison_lines(response) -> dict[str, list[str]]:
+    """The comparison table on the page: each line's cells by its committee's code (the rest
+    under "")."""
+    table = re.search(r'<table[^>]*id="comparison".*?</table>', response.text, re.S).group(0)
+    lines = {}
+    for code, cells in re.findall(r'<tr[^>]*data-committee="([^"]*)"[^>]*>(.*?)</tr>', table, re.S):
+        lines[code] = [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)
+        ]
+    return lines
+
+
+def test_the_comparison_shows_a_line_per_committee_for_the_chosen_dimension(login):
+    client = login("lanhdao")
+    page = client.get(COMPOSITION, MAY_2022)
+    assert page.context["compared"] == "position"  # which zone admits workers or managers
+    lines = comparison_lines(page)
+    assert set(lines) == {"HN-QM", ""}  # Quang Minh, then the rest of the zone
+    assert lines["HN-QM"][:2] == ["Đảng bộ KCN Quang Minh", "49"]
+    assert sum(int(line[1].replace(".", "")) for line in lines.values()) == 1328
+    gender = client.get(COMPOSITION, {**MAY_2022, "compare": "gender"})
+    assert gender.context["compared"] == "gender"
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", gender.text.split('id="comparison"')[1], re.S)
+    assert any("Nam" in header for header in headers)
+    # The link of another dimension keeps the committee and dates.
+    assert "compare=gender" in page.text and "as_of=31%2F05%2F2022" in page.text
+    unknown = client.get(COMPOSITION, {**MAY_2022, "compare": "nope"})
+    assert unknown.status_code == 200 and unknown.context["compared"] == "position"
+
+
+def test_the_comparison_sorts_by_any_column(login):
+    client = login("lanhdao")
+    ascending = list(comparison_lines(client.get(COMPOSITION, {**MAY_2022, "sort": "total"})))
+    descending = list(comparison_lines(client.get(COMPOSITION, {**MAY_2022, "sort": "-total"})))
+    assert ascending == descending[::-1] and len(ascending) == 2
+
+
+def test_a_page_served_from_the_cache_shows_a_changed_member(login, hanoi):
+    """The page's tables are a fragment remembered by the figures they show: a member
+    admitted since shows at once, in the whole and in the comparison."""
+    from members import services as member_services
+
+    client = login("lanhdao")
+    day = {"committee": "HN-KCNCX", "as_of": "31/05/2022"}
+    before = comparison_lines(client.get(COMPOSITION, day))
+    cell = PartyOrganization.objects.get(code="HN-QM").children.filter(is_active=True).first()
+    member_services.member_admit(
+        organization=cell, date=datetime.date(2022, 5, 2), full_name="Lê Văn Mới",
+        gender="male", position="worker",
+    )  # fmt: skip
+    page = client.get(COMPOSITION, day)
+    after = comparison_lines(page)
+    assert page.context["result"].total == 1329 and "1.329" in page.text
+    assert int(after["HN-QM"][1]) == int(before["HN-QM"][1]) + 1
