@@ -292,6 +292,8 @@ def start_gunicorn(args, env: dict, port: int) -> subprocess.Popen:
             "-m",
             "gunicorn",
             "config.wsgi:application",
+            # The portal's own gunicorn settings, as in production (the garbage collector).
+            "--config=config/gunicorn.py",
             f"--bind=127.0.0.1:{port}",
             f"--workers={args.workers}",
             # The naive way at national scale takes longer than gunicorn's 30 s default.
