@@ -13,7 +13,9 @@ In one run:
 2. starts gunicorn (`--workers`, 2 sync workers by default: one per core of the 2-core
    machine, the database and the load generator share the same cores) with bench/settings.py,
    which mounts the floor and the naive views (bench/urls.py) and adds the Server-Timing
-   header (config.middleware.ServerTimingMiddleware);
+   header (config.middleware.ServerTimingMiddleware); and a second gunicorn of one worker
+   for the naive views alone, so that the portal's workers' memory is the portal's (counting
+   millions of members the naive way takes hundreds of megabytes);
 3. logs in the data set's users through the login form (a real session, CSRF included);
 4. requests each page `--requests` times in a row after `--warmup` requests, and takes the
    median and p95 of the *server* time (Server-Timing `app`) and the most SQL queries of a
@@ -284,8 +286,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(args, env: dict, port: int) -> subprocess.Popen:
-    log(f"starting gunicorn ({args.workers} workers) on 127.0.0.1:{port}")
+def start_gunicorn(args, env: dict, port: int, workers: int | None = None) -> subprocess.Popen:
+    workers = workers or args.workers
+    log(f"starting gunicorn ({workers} workers) on 127.0.0.1:{port}")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -295,7 +298,7 @@ def start_gunicorn(args, env: dict, port: int) -> subprocess.Popen:
             # The portal's own gunicorn settings, as in production (the garbage collector).
             "--config=config/gunicorn.py",
             f"--bind=127.0.0.1:{port}",
-            f"--workers={args.workers}",
+            f"--workers={workers}",
             # The naive way at national scale takes longer than gunicorn's 30 s default.
             "--timeout=900",
             "--graceful-timeout=10",
@@ -705,6 +708,10 @@ def main(argv=None) -> int:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_gunicorn(args, env, port)
+        # The naive way on a server of its own (the same database and sessions).
+        reference_port = free_port()
+        reference_base = f"http://127.0.0.1:{reference_port}"
+        reference = start_gunicorn(args, env, reference_port, workers=1)
         try:
             sessions = {
                 role: log_in(base, info["username"], args.password) for role, info in found.items()
@@ -717,12 +724,15 @@ def main(argv=None) -> int:
                 if page.get("deep"):
                     page["url"] = deep_url(sessions[page["user"]], base, page["deep"])
                 log(f"measuring {page['name']} ({page['level']}): {page['url']}")
-                results.append({**page, **measure(sessions[page["user"]], base, page, args)})
+                served_by = reference_base if page.get("reference") else base
+                results.append({**page, **measure(sessions[page["user"]], served_by, page, args)})
             after_sequential = memory(server)
             load = run_load(args, base, plan, sessions, workdir)
             after_load = memory(server)
+            reference_memory = memory(reference)
         finally:
             stop_gunicorn(server)
+            stop_gunicorn(reference)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -771,6 +781,7 @@ def main(argv=None) -> int:
             "after_requests": after_sequential,
             "after_load": after_load,
             "peak_worker_mib": peak,
+            "naive_server": reference_memory,
         },
         "targets": {"met": met, "total": judged},
     }
@@ -792,6 +803,8 @@ def main(argv=None) -> int:
     print(
         "peak memory (VmHWM) of gunicorn: "
         + ", ".join(f"{p['role']} {p['pid']} {p['peak_mib']:.0f} MiB" for p in after_load)
+        + "; the naive way's own server: "
+        + ", ".join(f"{p['role']} {p['peak_mib']:.0f} MiB" for p in reference_memory)
     )
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")

@@ -114,6 +114,9 @@ def test_bench_run_measures_every_page(scratch_database, tmp_path):
     assert results["load"]["users"] == 3
     workers = [p for p in results["memory"]["after_load"] if p["role"] == "worker"]
     assert len(workers) == 2 and all(p["peak_mib"] > 0 for p in workers)
+    # The naive way runs on a server of its own: one worker, not counted with the portal's.
+    naive = [p for p in results["memory"]["naive_server"] if p["role"] == "worker"]
+    assert len(naive) == 1 and naive[0]["pid"] not in {p["pid"] for p in workers}
     judged = [row for row in results["measurements"] if row["met"] is not None]
     met = sum(row["met"] for row in judged)
     assert results["targets"] == {"met": met, "total": len(judged)}
