@@ -306,9 +306,10 @@ def _summarized(committee: PartyOrganization) -> bool:
 
 
 def _members_from_rows(committee_ids, day) -> dict[int, dict[str, Counter]]:
-    """Several committees' members on `day` by category, from their summary rows."""
-    rows = summaries.COMPOSITION.totals_of(committee_ids, day)
-    ages = summaries.AGES.totals_of(committee_ids, day)
+    """Several committees' members on `day` by category, from their summary rows (both
+    tables in one query)."""
+    tables = [summaries.COMPOSITION, summaries.AGES]
+    rows, ages = summaries.totals_of_tables(tables, committee_ids, day)
     return {pk: _from_rows({**rows[pk], **ages[pk]}, member_field) for pk in rows}
 
 

@@ -796,12 +796,55 @@ class Table:
 
     def totals_of(self, committee_ids, day: datetime.date) -> dict[int, dict]:
         """Several committees' cumulated fields on one day, in one query."""
-        ids = list(committee_ids)
-        found = {
-            node: self.row_values(values)
-            for node, _day, *values in self.select_latest([(node, day) for node in ids])
-        }
-        return {pk: found.get(pk, dict(self.zero)) for pk in ids}
+        return totals_of_tables([self], committee_ids, day)[0]
+
+
+def totals_of_tables(tables: list[Table], committee_ids, day: datetime.date) -> list[dict]:
+    """`Table.totals_of` of several tables, in one query: for each table, the committees'
+    cumulated fields on `day` (a committee without a row on or before it: zeros).
+
+    PostgreSQL takes each committee's latest row of each table through a LATERAL join per
+    table (one short statement, planned in well under a millisecond, see `select_latest`);
+    SQLite through a correlated MAX(date) per table. Either way one probe of each table's
+    (organization, date) index per committee."""
+    ids = list(committee_ids)
+    if not ids:
+        return [{} for _table in tables]
+    quote = connection.ops.quote_name
+    columns, joins = [], []
+    for index, table in enumerate(tables):
+        alias, name = f"t{index}", quote(table.model._meta.db_table)
+        columns += [f"{alias}.date", *(f"{alias}.{quote(field)}" for field in table.fields)]
+        if connection.vendor == "postgresql":
+            joins.append(
+                f"LEFT JOIN LATERAL (SELECT * FROM {name} WHERE organization_id = want.node "
+                f"AND date <= want.day ORDER BY date DESC LIMIT 1) AS {alias} ON true"
+            )
+        else:
+            joins.append(
+                f"LEFT JOIN {name} AS {alias} ON {alias}.organization_id = want.node AND "
+                f"{alias}.date = (SELECT MAX(date) FROM {name} WHERE organization_id = want.node "
+                "AND date <= want.day)"
+            )
+    if connection.vendor == "postgresql":
+        wanted = "unnest(%s::bigint[], %s::date[]) AS want(node, day)"
+        params = [ids, [day] * len(ids)]
+    else:
+        wanted = "(" + " UNION ALL ".join(["SELECT %s AS node, %s AS day"] * len(ids)) + ") AS want"
+        params = [value for pk in ids for value in (pk, connection.ops.adapt_datefield_value(day))]
+    sql = f"SELECT want.node, {', '.join(columns)} FROM {wanted} {' '.join(joins)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result = [{pk: dict(table.zero) for pk in ids} for table in tables]
+    for node, *values in rows:
+        start = 0
+        for index, table in enumerate(tables):
+            date, found = values[start], values[start + 1 : start + 1 + len(table.fields)]
+            start += 1 + len(table.fields)
+            if date is not None:
+                result[index][node] = table.row_values(found)
+    return result
 
 
 FIGURES = Table(Summary, SUMMARY_FIELDS, SUMMARY_STOCKS, COMMITTEES)

@@ -44,10 +44,10 @@ PAGES = [
     ("reports:growth", 6, 5),
     ("reports:years", 5, 4),
     ("reports:targets", 6, 5),
-    # A zone's composition is two summary rows, but its children (grassroots committees,
-    # without composition rows) are told apart in one grouped query of the ledger, with the
-    # zone's part of the tree as it stood on the day (the moves, then its organizations).
-    ("reports:composition", 11, 10),
+    # A zone's composition is one query of its two summary tables, but its children
+    # (grassroots committees, without composition rows) are told apart in one grouped query
+    # of the ledger, with the zone's part of the tree on the day (the moves, its organizations).
+    ("reports:composition", 10, 9),
     ("reports:reconcile", 6, 6),
     ("reports:import_list", 3, 3),
     ("reports:import_create", 2, 2),
