@@ -391,3 +391,20 @@ class AgeSummary(CumulatedRow):
         constraints = [
             models.UniqueConstraint(fields=["organization", "date"], name="age_summary_unique_day")
         ]
+
+
+class SummaryVersion(models.Model):
+    """The version of the summary rows and of the organizations and enterprises the reports
+    name: one row, whose value every change to them sets to a new random number in its own
+    transaction (`reports.summaries.bump_version`). A report page whose figures come from the
+    summary rows shows the same while the version stays the same, so it is remembered under
+    it (`reports.views.ComposedPage`): one short read instead of the page's probes."""
+
+    value = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("summary version")
+        verbose_name_plural = _("summary versions")
+
+    def __str__(self):
+        return str(self.value)

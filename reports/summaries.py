@@ -34,6 +34,7 @@ import contextvars
 import datetime
 import functools
 import itertools
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -57,6 +58,7 @@ from reports.models import (
     AgeSummary,
     CompositionSummary,
     Summary,
+    SummaryVersion,
     admitted_field,
     member_field,
 )
@@ -917,12 +919,38 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
+def bump_version() -> None:
+    """Give the summary rows a new version (`SummaryVersion`), in the caller's transaction:
+    the pages remembered under the version before are not shown again. Called by every
+    write to the rows (`apply`, `rebuild`), whether or not its deltas come to anything.
+
+    A random number rather than a count: a count goes back when a transaction rolls back or
+    a backup is restored, and a page remembered under a later count could then be shown for
+    other figures; a random 63-bit number never comes back."""
+    value = secrets.randbits(63)
+    if not SummaryVersion.objects.filter(pk=1).update(value=value):
+        SummaryVersion.objects.update_or_create(pk=1, defaults={"value": value})
+
+
+def bump_version_on_save(sender, **kwargs) -> None:
+    """`bump_version` as a signal receiver (an organization or enterprise saved or deleted)."""
+    if not kwargs.get("raw"):  # not while loading fixtures
+        bump_version()
+
+
+def version() -> int:
+    """The summary rows' version (`SummaryVersion`, 0 before the first change): one short
+    read."""
+    return SummaryVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+
 @transaction.atomic
 def apply(deltas: Deltas) -> None:
     """Add `deltas` to the committees' rows: each day's change counts on that day's row and
     every later one; a day without a row gets one, carrying the day before's values."""
     if _DEFERRED.get():
         return
+    bump_version()
     by_table = {table: defaultdict(dict) for table in TABLES}
     for (node, day), values in deltas.items():
         for field, amount in values.items():
@@ -1074,6 +1102,7 @@ REBUILD_CHUNK = 50_000
 def rebuild() -> int:
     """Recompute every row from the ledger; returns the number of rows written."""
     _lock()
+    bump_version()
     tree = TreeHistory()
     tree.load()
     found = member_contributions(MemberEvent.objects.all())

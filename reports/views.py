@@ -15,7 +15,7 @@ from config.exports import SafeExportMixin
 from config.views import ScopedModelFormMixin, ScopedQuerysetMixin
 from organizations.models import PartyOrganization
 from organizations.scope import is_administrator
-from reports import composition, statistics, years
+from reports import composition, statistics, summaries, years
 from reports.dashboard import dashboard
 from reports.formatting import multiple, percent
 from reports.forms import (
@@ -175,37 +175,38 @@ class CompositionView(CommitteeMixin, SafeExportMixin, SingleTableMixin, Templat
         elif (committee := self.default_committee()) is not None:
             data["committee"] = committee.code
         self.form = CompositionForm(data if "committee" in data else None, user=request.user)
-        self.result = self.comparison = None
+        self.page = None
         if self.form.is_valid():
+            compared = request.GET.get("compare")
+            if compared not in composition.DIMENSIONS:
+                compared = DEFAULT_COMPARED
             period = self.form.period
-            self.result = composition.compose(
+            self.page = ComposedPage(
+                request,
                 self.form.cleaned_data["committee"],
                 as_of=None if period else self.form.cleaned_data["as_of"],
-                start=period and period[0],
-                end=period and period[1],
+                period=period,
+                compared=compared,
             )
-            self.comparison = composition.compare(self.result)
         return super().get(request, *args, **kwargs)
 
     def get_table(self, **kwargs):
-        if self.request.GET.get("table") == "comparison" and self.comparison:
-            headings = [heading for heading, _column in self.comparison.columns]
-            return comparison_table(headings)(list(self.comparison.rows()))
-        return CompositionTable(list(self.result.rows()) if self.result else [])
+        page = self.page
+        if page is None or self.export_trigger_param not in self.request.GET:
+            return CompositionTable([])  # the page shows its own tables (ComposedPage)
+        if self.request.GET.get("table") == "comparison" and page.comparison:
+            headings = [heading for heading, _column in page.comparison.columns]
+            return comparison_table(headings)(list(page.comparison.rows()))
+        return CompositionTable(list(page.result.rows()))
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(form=self.form, result=self.result, **kwargs)
-        if self.result and self.result.total is not None:
-            years = composition.ownership_by_year(self.result)
-            compared = self.request.GET.get("compare")
-            if compared not in composition.DIMENSIONS:
-                compared = DEFAULT_COMPARED
+        context = super().get_context_data(form=self.form, page=self.page, result=None, **kwargs)
+        if self.page is not None:
             context.update(
-                years=years,
-                comparison=self.comparison,
-                compared=compared,
+                # Computed only where the page's fragment is not remembered.
+                result=SimpleLazyObject(lambda: self.page.result),
+                compared=self.page.compared,
                 dimensions=[(key, label) for key, (label, *_r) in composition.DIMENSIONS.items()],
-                shown=ComposedPage(self.request, self.result, years, self.comparison, compared),
             )
         return context
 
@@ -216,13 +217,36 @@ DEFAULT_COMPARED = "position"
 
 
 class ComposedPage:
-    """The composition page's charts and tables, built only when the page's fragment is not
-    in the cache (`{% fragment %}` fingerprints the figures they are built from): a zone
-    committee's comparison has a line for each of over a hundred grassroots committees."""
+    """What the composition page shows, computed only when its fragment is not in the cache.
 
-    def __init__(self, request, result, years, comparison, compared):
-        self.request, self.result, self.years = request, result, years
-        self.comparison, self.compared = comparison, compared
+    The page is remembered under `stamp`: the summary rows' version (`SummaryVersion`, which
+    every change to the rows, the ledger they come from, or the organizations named on the
+    page increments), the committee and the dates. Reading the version is one short query;
+    computing the page reads both summary tables of the committee and of each child
+    committee, and for a zone the grouped ledger of its grassroots committees."""
+
+    def __init__(self, request, committee, *, as_of, period, compared):
+        self.request, self.committee, self.compared = request, committee, compared
+        self.as_of, self.period = as_of, period
+
+    @cached_property
+    def stamp(self) -> tuple:
+        return (summaries.version(), self.committee.pk, self.as_of, self.period, self.compared)
+
+    @cached_property
+    def result(self):
+        period = self.period
+        return composition.compose(
+            self.committee, as_of=self.as_of, start=period and period[0], end=period and period[1]
+        )
+
+    @cached_property
+    def comparison(self):
+        return composition.compare(self.result)
+
+    @cached_property
+    def years(self):
+        return composition.ownership_by_year(self.result)
 
     @cached_property
     def charts(self):

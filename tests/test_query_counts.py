@@ -47,7 +47,8 @@ PAGES = [
     # A zone's composition is one query of its two summary tables, but its children
     # (grassroots committees, without composition rows) are told apart in one grouped query
     # of the ledger, with the zone's part of the tree on the day (the moves, its organizations).
-    ("reports:composition", 10, 9),
+    # Remembered, the page is the summary rows' version alone (reports.views.ComposedPage).
+    ("reports:composition", 11, 3),
     ("reports:reconcile", 6, 6),
     ("reports:import_list", 3, 3),
     ("reports:import_create", 2, 2),

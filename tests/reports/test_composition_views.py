@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import PartyOrganization
+from reports import composition
 
 COMPOSITION = reverse("reports:composition")
 MAY_2022 = {"committee": "HN-KCNCX", "as_of": "31/05/2022"}
@@ -39,7 +40,7 @@ def test_members_on_a_date_with_charts_that_agree_with_the_tables(login):
     assert [d["key"] for d in charts["dimensions"]][:2] == ["gender", "age_band"]
     for chart in charts["dimensions"]:
         assert sum(chart["counts"]) == 1328
-        table = response.context["shown"].dimension_tables
+        table = response.context["page"].dimension_tables
         counts = {
             c.label: c.count for d, _t in table if d.key == chart["key"] for c in d.categories
         }
@@ -192,3 +193,35 @@ def test_a_page_served_from_the_cache_shows_a_changed_member(login, hanoi):
     after = comparison_lines(page)
     assert page.context["result"].total == 1329 and "1.329" in page.text
     assert int(after["HN-QM"][1]) == int(before["HN-QM"][1]) + 1
+
+
+def test_a_page_served_from_the_cache_shows_a_renamed_committee(login):
+    client = login("lanhdao")
+    assert "Đảng bộ KCN Quang Minh" in client.get(COMPOSITION, MAY_2022).text
+    quang_minh = PartyOrganization.objects.get(code="HN-QM")
+    quang_minh.name = "Đảng bộ KCN Quang Minh mới"
+    quang_minh.save()
+    assert comparison_lines(client.get(COMPOSITION, MAY_2022))["HN-QM"][0] == quang_minh.name
+
+
+def test_the_summary_version_changes_with_every_change_and_only_then(hanoi, user):
+    from members import services as member_services
+    from reports import summaries
+
+    versions = [summaries.version()]
+    read = composition.members_on(hanoi, datetime.date(2022, 5, 31))
+    assert read.total == 1328 and summaries.version() == versions[-1]
+    cell = PartyOrganization.objects.get(code="HN-QM").children.filter(is_active=True).first()
+    member = member_services.member_admit(
+        organization=cell, date=datetime.date(2022, 5, 2), full_name="Lê Văn Mới",
+        gender="male",
+    )  # fmt: skip
+    versions.append(summaries.version())
+    member_services.member_erase(member=member, user=user("admin"), reason="Thử")
+    versions.append(summaries.version())
+    hanoi.name = "Tên mới"
+    hanoi.save()
+    versions.append(summaries.version())
+    summaries.rebuild()
+    versions.append(summaries.version())
+    assert len(set(versions)) == len(versions)
