@@ -7,13 +7,16 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        # The organizations and enterprises the reports name: renaming one, or changing its
-        # ledger start, changes what a remembered report page shows (SummaryVersion).
+        # What the report pages show beside the summary rows: the organizations and
+        # enterprises they name (a new name, a ledger start), the targets and the imported or
+        # closed yearly figures. Saving or deleting one changes the version the pages are
+        # remembered under (SummaryVersion); bulk writes call bump_version themselves.
         from django.db.models.signals import post_delete, post_save
 
         from organizations.models import Enterprise, PartyOrganization
+        from reports.models import Target, YearlyFigure
         from reports.summaries import bump_version_on_save
 
-        for model in (PartyOrganization, Enterprise):
+        for model in (PartyOrganization, Enterprise, Target, YearlyFigure):
             post_save.connect(bump_version_on_save, sender=model, dispatch_uid=f"version-{model}")
             post_delete.connect(bump_version_on_save, sender=model, dispatch_uid=f"v-del-{model}")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from config.dates import today
 from organizations.models import PartyOrganization
+from reports import summaries
 from reports.importing.engine import Action, Column, ImportFormat, Row
 from reports.importing.values import (
     CellError,
@@ -156,6 +157,7 @@ class FiguresFormat(ImportFormat):
             bulk_create_with_history(
                 created, YearlyFigure, default_change_reason=self.reason, default_user=self.user
             )
+            summaries.bump_version()  # no post_save signal for a bulk insert
 
 
 _PERIOD = re.compile(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?")

@@ -370,22 +370,66 @@ class DashboardView(CommitteeMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         committee = self.committee_from(self.request.GET.get("committee"))
-        context = super().get_context_data(committee=committee, day=today(), **kwargs)
+        day = today()
+        context = super().get_context_data(committee=committee, day=day, **kwargs)
         if committee is not None:
-            context.update(dashboard(committee, self.request.user))
+            context["board"] = Board(committee, self.request.user, day)
             context["form"] = committee_chooser(committee, self.request.user)
-            series = context["series"]
-            context["year_table"] = list(
-                zip(
-                    series["labels"],
-                    series["members"],
-                    series["organizations"],
-                    series["admitted"],
-                    series["admission_target"],
-                    strict=True,
-                )
-            )
         return context
+
+
+class Board:
+    """The dashboard's figures, computed only when the page's fragment is not remembered.
+
+    Remembered under `stamp`: the summary rows' version (`SummaryVersion`: every change to
+    the rows, the ledger, the organizations, targets and yearly figures shown sets a new one),
+    the committee and the day. Reading the version is one short query; the figures read the
+    committee's summary rows for every year, its children's, its targets and its cells."""
+
+    def __init__(self, committee, user, day):
+        self.committee, self.user, self.day = committee, user, day
+
+    @cached_property
+    def stamp(self) -> tuple:
+        return (summaries.version(), self.committee.pk, self.day)
+
+    @cached_property
+    def figures(self) -> dict:
+        return dashboard(self.committee, self.user)
+
+    @property
+    def now(self):
+        return self.figures["now"]
+
+    @property
+    def series(self):
+        return self.figures["series"]
+
+    @property
+    def ownership(self):
+        return self.figures["ownership"]
+
+    @property
+    def coverage(self):
+        return self.figures["coverage"]
+
+    @property
+    def children(self):
+        return self.figures["children"]
+
+    @cached_property
+    def year_table(self) -> list[tuple]:
+        series = self.series
+        return list(
+            zip(
+                series["labels"],
+                series["members"],
+                series["organizations"],
+                series["admitted"],
+                series["admission_target"],
+                strict=True,
+            )
+        )
 
 
 class CloseYearView(CommitteeMixin, View):

@@ -20,7 +20,7 @@ def test_dashboard_charts_agree_with_the_tables(login):
     response = login("lanhdao").get(DASHBOARD)
     assert response.status_code == 200
     series = chart_data(response, "series-data")
-    table = {row[0]: row for row in response.context["year_table"]}
+    table = {row[0]: row for row in response.context["board"].year_table}
     assert series["labels"][0] == "2012"
     i2020 = series["labels"].index("2020")
     assert series["members"][i2020] == 1208 == table["2020"][1]
@@ -39,9 +39,10 @@ def test_dashboard_charts_agree_with_the_tables(login):
 
 def test_children_table_adds_up_to_the_members(login):
     response = login("lanhdao").get(DASHBOARD)
-    children = response.context["children"]
+    children = response.context["board"].children
     assert len(children) == 96
-    assert sum(row["members"] for row in children) == response.context["now"]["party_members"].value
+    members = response.context["board"].now["party_members"].value
+    assert sum(row["members"] for row in children) == members
     quang_minh = next(row for row in children if row["organization"].code == "HN-QM")
     assert (quang_minh["members"], quang_minh["cells"]) == (49, 4)
     assert (
@@ -72,3 +73,22 @@ def test_a_subordinate_cell_among_the_children_is_not_its_own_cell(code):
     assert [r["cells"] for r in rows] == [
         r["cells"] for r in children_figures(committee, naive=True)
     ]
+
+
+def test_a_dashboard_served_from_the_cache_shows_a_changed_target(login):
+    """The dashboard is remembered under the summary rows' version, which a target's save
+    changes too: the new plan shows at once."""
+    from reports.models import Metric, Target
+
+    client = login("lanhdao")
+    before = chart_data(client.get(DASHBOARD), "series-data")
+    i2020 = before["labels"].index("2020")
+    assert before["admission_target"][i2020] == 90
+    plan = Target.objects.get(
+        committee__code="HN-KCNCX", start_year=2020, end_year=2020,
+        metric=Metric.MEMBERS_ADMITTED, kind=Target.Kind.PLAN,
+    )  # fmt: skip
+    plan.value = 95
+    plan.save()
+    after = chart_data(client.get(DASHBOARD), "series-data")
+    assert after["admission_target"][i2020] == 95
