@@ -306,18 +306,29 @@ class TargetReportView(CommitteeMixin, SafeExportMixin, SingleTableMixin, Templa
         if "committee" not in data and committee is not None:
             data = {**request.GET.dict(), "committee": committee.code}
         self.form = TargetReportForm(data if "committee" in data else None, user=request.user)
-        self.rows = []
+        self.stamp = None
         if self.form.is_valid():
             data = self.form.cleaned_data
-            scoped = Target.objects.for_user(request.user)
-            self.rows = target_rows(data["committee"], scoped, data.get("year"))
+            # The table is remembered under this (see ComposedPage): read and rendered only
+            # when the summary rows, targets or yearly figures changed, or on a new day.
+            self.stamp = (summaries.version(), data["committee"].pk, data.get("year"), today())
         return super().get(request, *args, **kwargs)
 
     def get_table_data(self):
-        return self.rows
+        if self.stamp is None:
+            return []
+        data = self.form.cleaned_data
+        scoped = Target.objects.for_user(self.request.user)
+        return target_rows(data["committee"], scoped, data.get("year"))
+
+    def get_table(self, **kwargs):
+        if self.export_trigger_param in self.request.GET:
+            return super().get_table(**kwargs)
+        # Built (and its rows computed) only if the page's fragment is not remembered.
+        return SimpleLazyObject(lambda: super(TargetReportView, self).get_table(**kwargs))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(form=self.form, **kwargs)
+        return super().get_context_data(form=self.form, stamp=self.stamp, **kwargs)
 
 
 class YearsView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView):

@@ -93,3 +93,21 @@ def test_formula_cells_are_neutralised_in_xlsx(login):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["'@SUM(1+1)"]
+
+
+def test_a_target_report_served_from_the_cache_shows_a_new_admission(login, hanoi):
+    """The table is remembered under the summary rows' version: an admission in 2020 moves
+    its completion at once."""
+    import datetime
+
+    from members import services as member_services
+    from organizations.models import PartyOrganization
+
+    client = login("lanhdao")
+    query = {"committee": "HN-KCNCX", "year": 2020}
+    assert "102,2" in client.get(reverse("reports:targets"), query).text
+    cell = PartyOrganization.objects.get(code="HN-QM").children.filter(is_active=True).first()
+    member_services.member_admit(
+        organization=cell, date=datetime.date(2020, 6, 1), full_name="Lê Văn Mới", gender="male"
+    )
+    assert "103,3" in client.get(reverse("reports:targets"), query).text  # 93 of 90
