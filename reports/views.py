@@ -127,10 +127,10 @@ class GrowthView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView
         # Without parameters: the user's committee since its records begin, up to today.
         data = request.GET if "committee" in request.GET else self.default_query()
         self.form = GrowthForm(data, user=request.user)
-        self.growth = None
+        self.page = None
         if self.form.is_valid():
             cleaned = self.form.cleaned_data
-            self.growth = statistics.growth(cleaned["committee"], cleaned["base"], cleaned["as_of"])
+            self.page = GrowthPage(cleaned["committee"], cleaned["base"], cleaned["as_of"])
         return super().get(request, *args, **kwargs)
 
     def default_query(self) -> dict | None:
@@ -144,20 +144,52 @@ class GrowthView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView
         }
 
     def get_table_data(self):
-        return self.growth.rows if self.growth else []
+        return self.page.growth.rows if self.page else []
+
+    def get_table(self, **kwargs):
+        if self.export_trigger_param in self.request.GET:
+            return super().get_table(**kwargs)
+        # Built (and the growth computed) only if the page's fragment is not remembered.
+        return SimpleLazyObject(lambda: super(GrowthView, self).get_table(**kwargs))
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(form=self.form, growth=self.growth, **kwargs)
-        if self.growth:
-            organizations, members = self.growth.organization_lines(), self.growth.member_lines()
-            context.update(
-                quick_periods=quick_periods(self.growth.committee),
-                organization_lines=organizations,
-                member_lines=members,
-                organizations_balance=self.growth.balances(organizations),
-                members_balance=self.growth.balances(members),
-            )
-        return context
+        return super().get_context_data(form=self.form, page=self.page, **kwargs)
+
+
+class GrowthPage:
+    """The growth table and its decomposition, computed only when the page's fragment is
+    not remembered: `stamp` as `ComposedPage`'s (the quick periods end today)."""
+
+    def __init__(self, committee, base, as_of):
+        self.committee, self.base, self.as_of = committee, base, as_of
+
+    @cached_property
+    def stamp(self) -> tuple:
+        return (summaries.version(), self.committee.pk, self.base, self.as_of, today())
+
+    @cached_property
+    def growth(self):
+        return statistics.growth(self.committee, self.base, self.as_of)
+
+    @cached_property
+    def quick_periods(self):
+        return quick_periods(self.committee)
+
+    @cached_property
+    def organization_lines(self):
+        return self.growth.organization_lines()
+
+    @cached_property
+    def member_lines(self):
+        return self.growth.member_lines()
+
+    @cached_property
+    def organizations_balance(self):
+        return self.growth.balances(self.organization_lines)
+
+    @cached_property
+    def members_balance(self):
+        return self.growth.balances(self.member_lines)
 
 
 class CompositionView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView):

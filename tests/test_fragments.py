@@ -99,3 +99,22 @@ def test_the_fingerprint_changes_with_any_loaded_field_of_a_row_or_of_its_relate
     assert fingerprint(request, "list", [organization]) != fingerprint(
         request, "list", [members[0]]
     )
+
+
+def growth_now(response) -> int:
+    """The members on the as-of date in the growth table."""
+    row = re.search(r'<tr[^>]*data-metric="party_members"[^>]*>(.*?)</tr>', response.text, re.S)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row[1], re.S)
+    return int(cells[2].strip().replace(".", ""))
+
+
+def test_a_new_member_shows_on_a_growth_table_remembered_before(login):
+    """The growth page is remembered whole under the summary rows' version
+    (reports.views.GrowthPage): an admission changes the version, so the page is new."""
+    client = login("lanhdao")
+    url = reverse("reports:growth")
+    before = growth_now(client.get(url))
+    assert growth_now(client.get(url)) == before
+    cell = PartyOrganization.objects.get(code="HN-QM").children.filter(is_active=True).first()
+    factories.admitted(cell, day=datetime.date.today() - datetime.timedelta(days=1))
+    assert growth_now(client.get(url)) == before + 1

@@ -40,7 +40,7 @@ def test_home_shows_the_committee_figures(login):
 def test_growth_table_shows_multiples_in_vietnamese(login):
     response = login("lanhdao").get(GROWTH, SINCE_FOUNDING)
     assert response.status_code == 200
-    growth = response.context["growth"]
+    growth = response.context["page"].growth
     assert growth.row("party_organizations").now.value == 96
     assert "×19,2" in response.text
     assert "×5,35" in response.text
@@ -65,7 +65,7 @@ def test_growth_table_in_english(login):
 def test_growth_table_of_another_committee_is_not_found(login):
     response = login("canbo.hp").get(GROWTH, SINCE_FOUNDING)
     # The form refuses a committee outside the user's scope; no figure is computed.
-    assert response.context["growth"] is None
+    assert response.context["page"] is None
     assert response.context["form"].errors["committee"]
     assert "Khu công nghiệp và chế xuất Hà Nội" not in response.text
     assert "1.328" not in response.text
@@ -81,7 +81,7 @@ def test_bad_dates_keep_what_was_typed_and_explain(login):
         GROWTH, {"committee": "HN-KCNCX", "base": "31/05/2022", "as_of": "19/06/2012"}
     )
     assert response.status_code == 200
-    assert response.context["growth"] is None
+    assert response.context["page"] is None
     assert "Ngày tính đến phải sau ngày gốc." in response.text
     assert 'value="31/05/2022"' in response.text
 
