@@ -7,6 +7,7 @@ from reports.models import (
     CompositionSummary,
     ImportBatch,
     Summary,
+    SummaryVersion,
     Target,
     YearlyFigure,
 )
@@ -66,3 +67,11 @@ class CompositionSummaryAdmin(SummaryRowAdmin):
 @admin.register(AgeSummary)
 class AgeSummaryAdmin(SummaryRowAdmin):
     list_display = ["organization", "date", "m_age_band_up_to_30", "m_age_band_31_40"]
+
+
+@admin.register(SummaryVersion)
+class SummaryVersionAdmin(LedgerReadOnlyAdmin, admin.ModelAdmin):
+    """Set by every change to the summary rows (reports.summaries.bump_version): shown, never
+    edited."""
+
+    list_display = ["value"]
