@@ -295,8 +295,6 @@ def start_gunicorn(args, env: dict, port: int, workers: int | None = None) -> su
             "-m",
             "gunicorn",
             "config.wsgi:application",
-            # The portal's own gunicorn settings, as in production (the garbage collector).
-            "--config=config/gunicorn.py",
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             # The naive way at national scale takes longer than gunicorn's 30 s default.

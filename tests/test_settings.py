@@ -54,18 +54,3 @@ def test_vietnamese_is_the_default_language():
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert [code for code, _name in settings.LANGUAGES] == ["vi", "en"]
-
-
-def test_gunicorn_workers_freeze_what_they_loaded_and_collect_less_often():
-    import gc
-
-    from config import gunicorn
-
-    before = gc.get_threshold()
-    try:
-        gunicorn.post_worker_init(worker=None)
-        assert gc.get_threshold() == gunicorn.GC_THRESHOLD
-        assert gc.get_freeze_count() > 0  # this process's modules are out of the collector's reach
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*before)
