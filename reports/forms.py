@@ -12,11 +12,21 @@ from reports.models import Metric, Target
 
 
 class CodeSelect2(autocomplete.ModelSelect2):
-    """DAL's widget renders only the selected option, found by pk; here values are codes."""
+    """DAL's widget renders only the selected option, found by pk; here values are codes.
+
+    `chosen`: the committee the form has already cleaned (`CommitteeForm.clean_committee`),
+    rendered as the selected option without looking it up again."""
+
+    chosen = None
 
     def filter_choices_to_render(self, selected_choices):
         # A value with a NUL cannot even be looked up on PostgreSQL (it names no committee).
         chosen = [choice for choice in selected_choices if choice and "\x00" not in choice]
+        if self.chosen is not None and chosen == [self.chosen.code]:
+            field = self.choices.field
+            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            self.choices = [*empty, (self.chosen.code, field.label_from_instance(self.chosen))]
+            return
         self.choices.queryset = self.choices.queryset.filter(code__in=chosen)
 
 
@@ -56,6 +66,12 @@ class CommitteeForm(forms.Form):
         field = self.fields["committee"]
         field.queryset = PartyOrganization.objects.for_user(user).committees()
         field.known = own_committee(user)
+
+    def clean_committee(self):
+        committee = self.cleaned_data["committee"]
+        # Shown again as the chosen option without a second look-up.
+        self.fields["committee"].widget.chosen = committee
+        return committee
 
 
 class GrowthForm(CommitteeForm):

@@ -37,19 +37,20 @@ COUNTED = {"reports:target_list"}
 # The main pages other than lists, as a committee's staff: session, user (with its profile and
 # committee), then the page's own (a report reads its summary rows once, whatever the number of
 # years or children). First with the rendered fragments to make (config/fragments.py), then
-# remembered: the committee chooser's chosen option is then not read again.
+# remembered. The committee chooser shows the committee the form looked up, never reading it
+# again (reports.forms.CodeSelect2).
 PAGES = [
     ("home", 7, 7),
     # Remembered under the summary rows' version: the version alone (reports.views.Board).
     ("reports:dashboard", 10, 3),
-    ("reports:growth", 7, 3),
+    ("reports:growth", 6, 3),
     ("reports:years", 5, 4),
-    ("reports:targets", 7, 3),  # remembered under the version, as the dashboard
+    ("reports:targets", 6, 3),  # remembered under the version, as the dashboard
     # A zone's composition is one query of its two summary tables, but its children
     # (grassroots committees, without composition rows) are told apart in one grouped query
     # of the ledger, with the zone's part of the tree on the day (the moves, its organizations).
     # Remembered, the page is the summary rows' version alone (reports.views.ComposedPage).
-    ("reports:composition", 11, 3),
+    ("reports:composition", 10, 3),
     ("reports:reconcile", 6, 6),
     ("reports:import_list", 3, 3),
     ("reports:import_create", 2, 2),

@@ -134,3 +134,19 @@ def test_growth_form_renders_only_the_chosen_committee(login):
     options = response.text.count("<option")
     assert options <= 2  # the chosen committee (and the empty choice): never the whole table
     assert 'value="HN-KCNCX" selected' in response.text
+
+
+def test_the_chosen_committee_renders_without_a_second_look_up(user, django_assert_num_queries):
+    """A cleaned committee is shown as the chooser's selected option as it was looked up,
+    the same HTML as a look-up by code gives."""
+    from reports.forms import CompositionForm
+
+    data = {"committee": "TU-HN", "as_of": "31/05/2022"}  # not the user's own: looked up once
+    form = CompositionForm(data, user=user("admin"))
+    assert form.is_valid(), form.errors
+    with django_assert_num_queries(0):
+        remembered = str(form["committee"])
+    form.fields["committee"].widget.chosen = None
+    with django_assert_num_queries(1):
+        looked_up = str(form["committee"])
+    assert remembered == looked_up and "TU-HN" in remembered
