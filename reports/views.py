@@ -372,21 +372,30 @@ class YearsView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView)
     def get(self, request, *args, **kwargs):
         committee = self.committee_from(request.GET.get("committee"))
         self.committee = committee
-        self.rows = []
-        if committee is not None:
-            reader = statistics.Reader(committee)
-            first = years.first_year(committee, reader)
-            self.rows = years.year_rows(committee, first, today().year, reader=reader)
+        # The table is remembered under this (see ComposedPage); this year ends today.
+        self.stamp = committee and (summaries.version(), committee.pk, today())
         return super().get(request, *args, **kwargs)
 
     def get_table_class(self):
         return year_table(years.YEAR_METRICS)
 
     def get_table_data(self):
-        return self.rows
+        committee = self.committee
+        if committee is None:
+            return []
+        reader = statistics.Reader(committee)
+        first = years.first_year(committee, reader)
+        return years.year_rows(committee, first, today().year, reader=reader)
+
+    def get_table(self, **kwargs):
+        if self.export_trigger_param in self.request.GET:
+            return super().get_table(**kwargs)
+        # Built (and its rows computed) only if the page's fragment is not remembered.
+        return SimpleLazyObject(lambda: super(YearsView, self).get_table(**kwargs))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
+            stamp=self.stamp,
             committee=self.committee,
             form=committee_chooser(self.committee, self.request.user),
             can_close=is_administrator(self.request.user),

@@ -80,3 +80,12 @@ def test_administrators_close_a_year_from_the_table_and_leaders_cannot(login):
     assert response.status_code == 302
     stored = YearlyFigure.objects.filter(source="computed", as_of="2021-12-31")
     assert stored.filter(metric="party_members").get().value == 1292
+
+
+def test_a_year_table_served_from_the_cache_shows_a_closed_year(login):
+    """The table is remembered under the summary rows' version, which storing a year's
+    figures changes: the year's cells are marked as stored at once."""
+    client = login("lanhdao")
+    before = client.get(YEARS).content.decode().count("ᶜ")
+    call_command("close_year", committee="HN-KCNCX", year=2020, stdout=io.StringIO())
+    assert client.get(YEARS).content.decode().count("ᶜ") > before
