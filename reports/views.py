@@ -76,6 +76,17 @@ def committee_chooser(committee, user):
     return SimpleLazyObject(lambda: CommitteeForm(initial=initial, user=user))
 
 
+class RememberedTableMixin(SingleTableMixin):
+    """A table that the page shows inside a `{% fragment %}` remembered under the summary
+    rows' version: built, and its rows computed, only when the fragment is rendered (an
+    export builds it at once)."""
+
+    def get_table(self, **kwargs):
+        if self.export_trigger_param in self.request.GET:
+            return super().get_table(**kwargs)
+        return SimpleLazyObject(lambda: super(RememberedTableMixin, self).get_table(**kwargs))
+
+
 class HomeView(CommitteeMixin, TemplateView):
     template_name = "home.html"
 
@@ -118,7 +129,7 @@ class HomeView(CommitteeMixin, TemplateView):
         return context
 
 
-class GrowthView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+class GrowthView(CommitteeMixin, SafeExportMixin, RememberedTableMixin, TemplateView):
     template_name = "reports/growth.html"
     table_class = GrowthTable
     export_name = "tang-truong"
@@ -145,12 +156,6 @@ class GrowthView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView
 
     def get_table_data(self):
         return self.page.growth.rows if self.page else []
-
-    def get_table(self, **kwargs):
-        if self.export_trigger_param in self.request.GET:
-            return super().get_table(**kwargs)
-        # Built (and the growth computed) only if the page's fragment is not remembered.
-        return SimpleLazyObject(lambda: super(GrowthView, self).get_table(**kwargs))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, page=self.page, **kwargs)
@@ -325,7 +330,7 @@ class TargetUpdateView(TargetFormMixin, ScopedQuerysetMixin, UpdateView):
     pass
 
 
-class TargetReportView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+class TargetReportView(CommitteeMixin, SafeExportMixin, RememberedTableMixin, TemplateView):
     """Targets against the ledger for a committee of the user's scope, every year by default."""
 
     template_name = "reports/target_report.html"
@@ -353,17 +358,11 @@ class TargetReportView(CommitteeMixin, SafeExportMixin, SingleTableMixin, Templa
         scoped = Target.objects.for_user(self.request.user)
         return target_rows(data["committee"], scoped, data.get("year"))
 
-    def get_table(self, **kwargs):
-        if self.export_trigger_param in self.request.GET:
-            return super().get_table(**kwargs)
-        # Built (and its rows computed) only if the page's fragment is not remembered.
-        return SimpleLazyObject(lambda: super(TargetReportView, self).get_table(**kwargs))
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, stamp=self.stamp, **kwargs)
 
 
-class YearsView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+class YearsView(CommitteeMixin, SafeExportMixin, RememberedTableMixin, TemplateView):
     """One row per year for a committee of the user's scope, each cell marked with its source."""
 
     template_name = "reports/years.html"
@@ -386,12 +385,6 @@ class YearsView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView)
         reader = statistics.Reader(committee)
         first = years.first_year(committee, reader)
         return years.year_rows(committee, first, today().year, reader=reader)
-
-    def get_table(self, **kwargs):
-        if self.export_trigger_param in self.request.GET:
-            return super().get_table(**kwargs)
-        # Built (and its rows computed) only if the page's fragment is not remembered.
-        return SimpleLazyObject(lambda: super(YearsView, self).get_table(**kwargs))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -449,25 +442,12 @@ class Board:
     def figures(self) -> dict:
         return dashboard(self.committee, self.user)
 
-    @property
-    def now(self):
-        return self.figures["now"]
-
-    @property
-    def series(self):
-        return self.figures["series"]
-
-    @property
-    def ownership(self):
-        return self.figures["ownership"]
-
-    @property
-    def coverage(self):
-        return self.figures["coverage"]
-
-    @property
-    def children(self):
-        return self.figures["children"]
+    # The figures by name, as the template and the tests read them.
+    now = property(lambda self: self.figures["now"])
+    series = property(lambda self: self.figures["series"])
+    ownership = property(lambda self: self.figures["ownership"])
+    coverage = property(lambda self: self.figures["coverage"])
+    children = property(lambda self: self.figures["children"])
 
     @cached_property
     def year_table(self) -> list[tuple]:
