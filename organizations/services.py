@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from config.dates import validate_not_future
@@ -210,9 +211,13 @@ def organization_dissolve(
 
     organization = PartyOrganization.objects.select_for_update().get(pk=organization.pk)
     _check_can_change(organization, date)
-    # Nothing may have happened under it after the dissolution date, even if it is over now.
+    # Nothing may have happened under it after the dissolution date, even if it is over now:
+    # an organization established or moved in under it, or moved out of it (it was still
+    # under it on the date).
     if (
-        OrganizationEvent.objects.filter(parent=organization, date__gt=date).exists()
+        OrganizationEvent.objects.filter(
+            Q(parent=organization) | Q(previous_parent=organization), date__gt=date
+        ).exists()
         or MemberEvent.objects.filter(organization=organization, date__gt=date).exists()
     ):
         raise field_error(

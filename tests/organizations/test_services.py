@@ -614,3 +614,21 @@ def test_field_errors_keep_their_code():
     with pytest.raises(ValidationError) as exc:
         establish(zone, code="TU-HN")
     assert [error.code for error in exc.value.error_dict["code"]] == ["code_taken"]
+
+
+def test_dissolve_on_a_date_before_a_child_moved_out_is_refused():
+    """The child still stood under the committee on that date: dissolving it then would
+    leave the child under a committee that no longer exists (found by the summaries'
+    property test: the summary rows and the ledger then disagreed)."""
+    zone = zone_committee()
+    other = zone_committee()
+    org = cell(zone, day=D(2015, 2, 1))
+    services.organization_move(organization=org, new_parent=other, date=D(2017, 6, 1))
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        services.organization_dissolve(organization=zone, date=D(2016, 1, 1))
+    assert_refused(exc, ("date", "recorded after this date"))
+    assert counts() == before
+    assert reload(zone).is_active
+    services.organization_dissolve(organization=zone, date=D(2017, 6, 1))  # after: allowed
+    assert not reload(zone).is_active
