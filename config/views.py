@@ -1,12 +1,14 @@
 """What every scoped view uses: reads through `for_user`, writes re-checked in the transaction."""
 
 import uuid
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
@@ -15,7 +17,7 @@ from django_otp import login as otp_login
 from config import twofactor
 from config.forms import TOTPCodeForm
 from organizations.models import SubmissionReceipt
-from organizations.scope import can_write
+from organizations.scope import can_write, committee_path
 
 
 class ScopedQuerysetMixin:
@@ -24,6 +26,52 @@ class ScopedQuerysetMixin:
 
     def get_queryset(self):
         return super().get_queryset().for_user(self.request.user)
+
+
+class RememberedListMixin:
+    """A filtered list page (django-filter's FilterView with a django-tables2 table) shown
+    inside a `{% fragment NAME stamp %}` remembered under the data's version.
+
+    `stamp` is the version that every write to what the portal shows changes
+    (`reports.summaries.version`: members, their ledger, organizations, enterprises, imports;
+    see `reports.apps`), the user's scope and write access. The fragment's fingerprint adds
+    the URL (filters, sorting, cursor), the language and the user. The filter form and the
+    table are built, and the list queried, only when the fragment is not remembered; an
+    export is built at once. The scope is part of the stamp, so a user moved to another
+    committee never sees a page remembered for the old one."""
+
+    def get(self, request, *args, **kwargs):
+        if self.export_trigger_param in request.GET:
+            return super().get(request, *args, **kwargs)
+        from reports import summaries
+
+        user = request.user
+        context = {
+            "view": self,
+            "filter": SimpleLazyObject(lambda: self.filtered),
+            "table": SimpleLazyObject(self._table),
+            "stamp": (summaries.version(), committee_path(user), can_write(user)),
+            **(self.extra_context or {}),
+        }
+        return self.render_to_response(context)
+
+    @cached_property
+    def filtered(self):
+        """The bound filter set, `object_list` set from it as FilterView.get does."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict():
+            self.object_list = self.filterset.qs
+        else:
+            self.object_list = self.filterset.queryset.none()
+        return self.filterset
+
+    def get_template_names(self):
+        # ListView's own would look at object_list, which the list may never need.
+        return [self.template_name]
+
+    def _table(self):
+        self.filtered  # noqa: B018 (sets object_list, the table's data)
+        return self.get_table(**self.get_table_kwargs())
 
 
 class WriteAccessMixin:

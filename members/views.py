@@ -13,6 +13,7 @@ from config.history import history_rows
 from config.pagination import BoundedLazyPaginator, KeysetPaginator, NameKey
 from config.views import (
     ObjectServiceFormView,
+    RememberedListMixin,
     ScopedModelFormMixin,
     ScopedQuerysetMixin,
     ServiceFormView,
@@ -33,7 +34,9 @@ from members.models import AccessLog, Candidate, Member, MemberEvent, Status
 from members.tables import CandidateTable, DueTable, MemberTable
 
 
-class MemberListView(ScopedQuerysetMixin, SafeExportMixin, SingleTableMixin, FilterView):
+class MemberListView(
+    RememberedListMixin, ScopedQuerysetMixin, SafeExportMixin, SingleTableMixin, FilterView
+):
     queryset = Member.objects.select_related("organization").annotate(name_key=NameKey("full_name"))
     filterset_class = MemberFilterSet
     table_class = MemberTable

@@ -394,11 +394,13 @@ class AgeSummary(CumulatedRow):
 
 
 class SummaryVersion(models.Model):
-    """The version of the summary rows and of the organizations and enterprises the reports
-    name: one row, whose value every change to them sets to a new random number in its own
-    transaction (`reports.summaries.bump_version`). A report page whose figures come from the
-    summary rows shows the same while the version stays the same, so it is remembered under
-    it (`reports.views.ComposedPage`): one short read instead of the page's probes."""
+    """The version of the summary rows, of the organizations and enterprises the reports name
+    and of the members the members list shows: one row, whose value every change to them sets
+    to a new random number in its own transaction (`reports.summaries.bump_version`). A report
+    page whose figures come from the summary rows shows the same while the version stays the
+    same, so it is remembered under it (`reports.views.ComposedPage`): one short read instead
+    of the page's probes. So is a page of the members list (`config.views.RememberedListMixin`).
+    """
 
     value = models.BigIntegerField(_("version"), default=0)
 

@@ -933,7 +933,8 @@ def bump_version() -> None:
 
 
 def bump_version_on_save(sender, **kwargs) -> None:
-    """`bump_version` as a signal receiver (an organization or enterprise saved or deleted)."""
+    """`bump_version` as a signal receiver (an organization, enterprise, target, yearly figure
+    or member saved or deleted)."""
     if not kwargs.get("raw"):  # not while loading fixtures
         bump_version()
 

@@ -9,8 +9,10 @@ pytestmark = pytest.mark.django_db
 
 # url name, query, queries: session, user (with its profile and committee), then the page's own.
 LISTS = [
+    # Remembered under the data's version (config.views.RememberedListMixin): the version
+    # alone; another filter is computed: the version and one page of members.
     ("members:member_list", {}, 3),
-    ("members:member_list", {"q": "Nguyễn", "page": 2}, 3),
+    ("members:member_list", {"q": "Nguyễn", "page": 2}, 4),
     ("members:due_list", {}, 3),
     ("members:candidate_list", {}, 3),
     ("unions:union_list", {}, 3),
