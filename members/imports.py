@@ -429,11 +429,13 @@ class MembersFormat(ImportFormat):
                 )
             )  # fmt: skip
             events.extend(self._events(member_id, row))
+        # Both sets of ids first: the COPYs then run in the background (the engine's
+        # background_copies) while the next chunk is read, and a query would wait for them.
         event_ids = reserve_ids(MemberEvent, len(events))
         events = [(event_id, *event) for event_id, event in zip(event_ids, events, strict=True)]
         history = (self.now, self.reason, "+", self.user_id, audit.current_source())
-        insert_with_history(Member, MEMBER_COLUMNS, members, history)
-        insert_with_history(MemberEvent, EVENT_COLUMNS, events, history)
+        insert_with_history(Member, MEMBER_COLUMNS, members, history, background=True)
+        insert_with_history(MemberEvent, EVENT_COLUMNS, events, history, background=True)
         # Summary rows change once, at the end: many chunks touch the same committees' rows.
         self.contributions.update(
             summaries.event_contributions(

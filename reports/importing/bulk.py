@@ -8,6 +8,9 @@ import contextlib
 import datetime
 import io
 import re
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
 
 from django.db import connection
 
@@ -66,11 +69,90 @@ def _copy(cursor, table: str, columns: list[str], lines) -> None:
     buffer = io.StringIO()
     buffer.writelines(lines)
     buffer.seek(0)
-    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     # copy_expert bypasses Django's cursor wrapper: translate psycopg2's errors into Django's,
     # so that the engine reports a refused COPY like any other refused write.
     with connection.wrap_database_errors:
-        cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
+        cursor.copy_expert(_copy_sql(table, columns), buffer)
+
+
+def _copy_sql(table: str, columns: list[str]) -> str:
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    return f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+
+
+class BackgroundCopies:
+    """COPY in a thread of its own while the import goes on reading the file.
+
+    On a machine of two cores, the import's Python (reading and checking rows, making their
+    COPY text) and PostgreSQL's work on them (the tables, their indexes and constraints) would
+    otherwise take turns, each waiting for the other: here they overlap. The COPYs run one
+    after the other, in the order given, on the run's own connection and so in its
+    transaction. Every query the caller sends meanwhile through Django first waits for them
+    (an execute wrapper): one connection must never carry two statements at once, and a
+    lookup must see the rows written before it. Leaving the block waits too, so that the
+    transaction ends after the last COPY; a COPY's error is raised where the caller waits.
+    """
+
+    # Python hands the interpreter lock to a waiting thread after this long (5 ms by
+    # default): the COPY thread needs it briefly between its network calls, and would
+    # otherwise wait 5 ms each time while the import's Python runs.
+    SWITCH_INTERVAL = 0.0002
+
+    def __init__(self):
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-copy")
+        self.pending: list[Future] = []
+
+    def submit(self, sql: str, text: str) -> None:
+        data = text.encode()
+        self.pending.append(self.pool.submit(_copy_raw, connection.connection, sql, data))
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, []
+        errors = [future.exception() for future in pending]
+        error = next((error for error in errors if error is not None), None)
+        if error is not None:
+            with connection.wrap_database_errors:  # psycopg2's error as Django's
+                raise error
+
+    def _before_query(self, execute, sql, params, many, context):
+        self.wait()
+        return execute(sql, params, many, context)
+
+
+def _copy_raw(raw_connection, sql: str, data: bytes) -> None:
+    """One COPY on the psycopg2 connection (in the COPY thread): the data in one read."""
+    with raw_connection.cursor() as cursor:
+        cursor.copy_expert(sql, io.BytesIO(data), size=len(data) + 1)
+
+
+_BACKGROUND: ContextVar[BackgroundCopies | None] = ContextVar("background_copies", default=None)
+
+
+@contextlib.contextmanager
+def background_copies():
+    """Run the COPYs of `insert_with_history(..., background=True)` in a thread (see
+    BackgroundCopies); elsewhere than on PostgreSQL, nothing changes."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    copies = BackgroundCopies()
+    token = _BACKGROUND.set(copies)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(BackgroundCopies.SWITCH_INTERVAL)
+    try:
+        with connection.execute_wrapper(copies._before_query):
+            try:
+                yield
+            except BaseException:
+                pending, copies.pending = copies.pending, []
+                for future in pending:
+                    future.exception()  # finished, its own error superseded by this one
+                raise
+            copies.wait()
+    finally:
+        sys.setswitchinterval(interval)
+        _BACKGROUND.reset(token)
+        copies.pool.shutdown(wait=True)
 
 
 def _insert(cursor, table: str, columns: list[str], rows) -> None:
@@ -93,27 +175,36 @@ def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
             _insert(cursor, model._meta.db_table, columns, rows)
 
 
-def insert_with_history(model, columns: list[str], rows: list[tuple], history: tuple) -> None:
+def insert_with_history(
+    model, columns: list[str], rows: list[tuple], history: tuple, *, background: bool = False
+) -> None:
     """Insert `rows` into `model`'s table and, with the same values plus `history` (date,
     reason, type, user, source: HISTORY_COLUMNS), into its simple-history table.
 
     Each row's COPY text is made once and serves both tables: the history row is the same line
-    with the history columns appended.
+    with the history columns appended. With `background`, inside `background_copies()`, the
+    COPYs run in its thread and this returns at once.
     """
     if not rows:
         return
     table, history_table = model._meta.db_table, model.history.model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            lines = [_copy_line(row) for row in rows]
+    if connection.vendor == "postgresql":
+        lines = [_copy_line(row) for row in rows]
+        suffix = "\t" + _copy_line(history)
+        history_lines = [line[:-1] + suffix for line in lines]
+        copies = _BACKGROUND.get() if background else None
+        if copies is not None:
+            copies.submit(_copy_sql(table, columns), "".join(lines))
+            history_sql = _copy_sql(history_table, columns + HISTORY_COLUMNS)
+            copies.submit(history_sql, "".join(history_lines))
+            return
+        with connection.cursor() as cursor:
             _copy(cursor, table, columns, lines)
-            suffix = "\t" + _copy_line(history)
-            _copy(cursor, history_table, columns + HISTORY_COLUMNS, [
-                line[:-1] + suffix for line in lines
-            ])  # fmt: skip
-        else:
-            _insert(cursor, table, columns, rows)
-            _insert(cursor, history_table, columns + HISTORY_COLUMNS, [r + history for r in rows])
+            _copy(cursor, history_table, columns + HISTORY_COLUMNS, history_lines)
+        return
+    with connection.cursor() as cursor:
+        _insert(cursor, table, columns, rows)
+        _insert(cursor, history_table, columns + HISTORY_COLUMNS, [r + history for r in rows])
 
 
 def reserve_ids(model, count: int) -> list[int]:

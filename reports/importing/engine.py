@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from config import audit
 from config.dates import dmy
+from reports.importing.bulk import background_copies
 from reports.importing.reading import FileError, open_sheet
 from reports.importing.values import CellError, choice_lookup, parse_choice
 
@@ -277,7 +278,8 @@ class Run:
         summary = Summary()
         try:
             with audit.source(self.format.source or audit.current_source()), transaction.atomic():
-                self._run(summary)
+                with background_copies():
+                    self._run(summary)
                 if not (self.commit and summary.ok):
                     raise Rollback
                 summary.committed = True
