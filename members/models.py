@@ -230,28 +230,34 @@ class Member(models.Model):
     )
     card_number = models.CharField(_("Party card number"), max_length=20, blank=True)
     national_id = models.CharField(_("national ID number"), max_length=12, blank=True)
+    # Not indexed alone: the indexes of Meta lead with it (see there).
     organization = models.ForeignKey(
         PartyOrganization,
         models.PROTECT,
         related_name="members",
         verbose_name=_("Party organization"),
         editable=False,
+        db_index=False,
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, editable=False, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, editable=False)
     admitted_on = models.DateField(_("admitted on"), null=True, blank=True, editable=False)
     official_on = models.DateField(_("official on"), null=True, blank=True, editable=False)
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistorySource])
+    history = HistoricalRecords(bases=[HistorySource], no_db_index=["organization"])
 
     class Meta:
         verbose_name = _("Party member")
         verbose_name_plural = _("Party members")
         ordering = ["full_name", "pk"]
+        # Each index costs every insert (an import writes hundreds of thousands of rows):
+        # none repeats the first columns of another, and the history tables keep only
+        # simple-history's own (the record's id, its date and user).
         indexes = [
             models.Index(fields=["organization", "status"]),
+            # A plain B-tree: the one Django makes for db_index on PostgreSQL comes with a
+            # second for LIKE, which nothing asks of a status.
+            models.Index(fields=["status"], name="member_status_idx"),
             # The members list reads only these two (index-only scans, see NameKey): its order
             # by name, the name search and the deep pages; the included columns let its filters
             # be checked without reading the table. The first serves the national list and
@@ -368,8 +374,13 @@ class MemberEvent(models.Model):
 
     REMOVAL_KINDS = (Kind.DIED, Kind.STRUCK_OFF, Kind.EXPELLED, Kind.LEFT)
 
+    # Neither key is indexed alone: Meta's indexes lead with each.
     member = models.ForeignKey(
-        Member, models.PROTECT, related_name="events", verbose_name=_("Party member")
+        Member,
+        models.PROTECT,
+        related_name="events",
+        verbose_name=_("Party member"),
+        db_index=False,
     )
     kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
     date = models.DateField(_("date"))
@@ -379,6 +390,7 @@ class MemberEvent(models.Model):
         models.PROTECT,
         related_name="member_events",
         verbose_name=_("Party organization"),
+        db_index=False,
     )
     status_after = models.CharField(_("status after"), max_length=16, choices=Status.choices)
     ended_on = models.DateField(_("ended on"), null=True, blank=True, editable=False)
@@ -391,7 +403,7 @@ class MemberEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     objects = MemberEventQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistorySource])
+    history = HistoricalRecords(bases=[HistorySource], no_db_index=["member", "organization"])
 
     class Meta:
         verbose_name = _("member event")
