@@ -166,10 +166,14 @@ def prepare_import_export(path: Path, rows: int):
     import tablib
     from import_export.resources import ModelResource
 
-    from members.models import Member
+    from members.models import Member, ethnicity_from_text
 
     class MemberResource(ModelResource):
-        """Out of the box but for what the file needs: dd/mm/yyyy dates, organization code."""
+        """Out of the box but for what the file needs: dd/mm/yyyy dates, organization code,
+        the ethnic group's code for its written name (a check constraint allows only codes)."""
+
+        def before_import_row(self, row, **kwargs):
+            row["ethnicity"] = ethnicity_from_text(row["ethnicity"]) or ""
 
         class Meta:
             model = Member
