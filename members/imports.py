@@ -161,6 +161,11 @@ class MembersFormat(ImportFormat):
         ),
     )
     key = ()  # duplicates are found by card number and national ID in `classify`
+    # The summary rows change once, at the end, unless the contributions waiting for them
+    # reach this many keys first: each member brings keys of its own (the birthdays on which
+    # it changes age band), so a long file would otherwise hold them all, and the import's
+    # memory would grow with the file. About 25 MiB.
+    FLUSH_KEYS = 100_000
 
     def __init__(self, user, **kwargs):
         super().__init__(user, **kwargs)
@@ -410,9 +415,15 @@ class MembersFormat(ImportFormat):
         return rows
 
     def finish(self) -> None:
+        self._flush()
+
+    def _flush(self) -> None:
         summaries.apply(summaries.rollup(self.contributions))
+        self.contributions = summaries.Contributions()
 
     def write(self, rows: list[Row]) -> None:
+        if len(self.contributions) >= self.FLUSH_KEYS:
+            self._flush()
         new = [row for row in rows if row.action == Action.NEW]
         member_ids = reserve_ids(Member, len(new))
         members, events = [], []
@@ -436,7 +447,7 @@ class MembersFormat(ImportFormat):
         history = (self.now, self.reason, "+", self.user_id, audit.current_source())
         insert_with_history(Member, MEMBER_COLUMNS, members, history, background=True)
         insert_with_history(MemberEvent, EVENT_COLUMNS, events, history, background=True)
-        # Summary rows change once, at the end: many chunks touch the same committees' rows.
+        # Summary rows change at the end (or at FLUSH_KEYS): many chunks touch the same rows.
         self.contributions.update(
             summaries.event_contributions(
                 (event[5], event[3], event[2], event[6], event[7]) for event in events
