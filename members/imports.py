@@ -13,6 +13,9 @@ ID) in the user's scope has their personal details updated; their Party data (or
 dates, status) change only through the member's page, where each change is an event.
 """
 
+import datetime
+
+from django.db import connection
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +38,7 @@ from members.models import (
 from members.services import MEMBER_ORGANIZATION_KINDS, MINIMUM_AGE, PROBATION_MONTHS
 from organizations.models import OrganizationEvent, PartyOrganization
 from reports import summaries
-from reports.importing.bulk import index_scans, insert_with_history, reserve_ids
+from reports.importing.bulk import index_scans, insert_into, insert_with_history, reserve_ids
 from reports.importing.engine import Action, Column, ImportFormat, Row
 from reports.importing.values import (
     CellError,
@@ -161,13 +164,16 @@ class MembersFormat(ImportFormat):
         ),
     )
     key = ()  # duplicates are found by card number and national ID in `classify`
-    # The summary rows change once, at the end, unless the contributions waiting for them
-    # reach this many keys first: each member brings keys of its own (the birthdays on which
-    # it changes age band), so a long file would otherwise hold them all, and the import's
-    # memory would grow with the file (350 MiB of heap at 200,000 rows). Each flush rewrites
-    # the rows of the committees it touches, so not much lower: at 400,000 keys the heap
-    # peaks at 130 MiB at 50,000 rows as at 200,000, and 200,000 rows take 1.5 times as long.
-    FLUSH_KEYS = 400_000
+    # What the new members add to the summary rows is gathered in memory, and goes to the rows
+    # once, at the end (`finish`), inside the run's transaction as every summary write. Each
+    # member brings keys of its own (the birthdays on which it changes age band), so a long
+    # file would hold them all and the import's memory would grow with the file (350 MiB of
+    # heap at 200,000 rows): past this many keys they are set aside in a temporary table
+    # (`_spill`), and `finish` reads them back a batch of committees at a time. Summary rows
+    # written in the middle of the run would hold the summary writers' lock from there on,
+    # making every admission elsewhere wait for the rest of the import.
+    SPILL_KEYS = 400_000
+    SPILL_TABLE = "import_member_contributions"
 
     def __init__(self, user, **kwargs):
         super().__init__(user, **kwargs)
@@ -191,6 +197,7 @@ class MembersFormat(ImportFormat):
         self.contributions = summaries.Contributions()
         self.tree = summaries.TreeHistory()
         self.user_id = getattr(user, "pk", None)
+        self.spilled = False
 
     def _created_here(self, member_ids: set[int]) -> set[int]:
         """Which of these members this run wrote: their history row carries its stamp.
@@ -417,15 +424,59 @@ class MembersFormat(ImportFormat):
         return rows
 
     def finish(self) -> None:
-        self._flush()
+        if not self.spilled:
+            summaries.apply(summaries.rollup(self.contributions))
+            return
+        self._spill()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT org, COUNT(*) FROM {self.SPILL_TABLE} GROUP BY org ORDER BY org"
+            )
+            counts = cursor.fetchall()
+            # Batches of whole committees' keys: adding each batch's changes to the rows
+            # gives what adding them all at once would.
+            batch, size = [], 0
+            for org, count in [*counts, (None, None)]:
+                if org is None or (batch and size + count > self.SPILL_KEYS):
+                    self._apply_spilled(cursor, batch)
+                    batch, size = [], 0
+                if org is not None:
+                    batch.append(org)
+                    size += count
+            cursor.execute(f"DROP TABLE {self.SPILL_TABLE}")
 
-    def _flush(self) -> None:
-        summaries.apply(summaries.rollup(self.contributions))
+    def _apply_spilled(self, cursor, organizations: list[int]) -> None:
+        marks = ", ".join(["%s"] * len(organizations))
+        cursor.execute(
+            f"SELECT org, day, field, reach, SUM(amount) FROM {self.SPILL_TABLE} "
+            f"WHERE org IN ({marks}) GROUP BY org, day, field, reach",
+            organizations,
+        )
+        contributions = summaries.Contributions()
+        for org, day, field, reach, amount in cursor.fetchall():
+            if isinstance(day, str):  # SQLite gives the text it stored
+                day = datetime.date.fromisoformat(day)
+            contributions[(org, day, field, reach)] += amount
+        summaries.apply(summaries.rollup(contributions))
+
+    def _spill(self) -> None:
+        """Set the contributions gathered so far aside in the run's temporary table."""
+        if not self.spilled:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {self.SPILL_TABLE} (org bigint, day date, "
+                    "field varchar(64), reach varchar(16), amount integer)"
+                )
+            self.spilled = True
+        rows = [(*key, amount) for key, amount in self.contributions.items() if amount]
+        insert_into(
+            self.SPILL_TABLE, ["org", "day", "field", "reach", "amount"], rows, background=True
+        )
         self.contributions = summaries.Contributions()
 
     def write(self, rows: list[Row]) -> None:
-        if len(self.contributions) >= self.FLUSH_KEYS:
-            self._flush()
+        if self.commit and len(self.contributions) >= self.SPILL_KEYS:
+            self._spill()
         new = [row for row in rows if row.action == Action.NEW]
         member_ids = reserve_ids(Member, len(new))
         members, events = [], []
@@ -449,7 +500,11 @@ class MembersFormat(ImportFormat):
         history = (self.now, self.reason, "+", self.user_id, audit.current_source())
         insert_with_history(Member, MEMBER_COLUMNS, members, history, background=True)
         insert_with_history(MemberEvent, EVENT_COLUMNS, events, history, background=True)
-        # Summary rows change at the end (or at FLUSH_KEYS): many chunks touch the same rows.
+        changed = [row for row in rows if row.action == Action.CHANGED]
+        if not self.commit:  # a preview: nothing is kept, the summary rows included
+            self._save_changed(changed)
+            return
+        # Summary rows change at the end: many chunks touch the same rows.
         self.contributions.update(
             summaries.event_contributions(
                 (event[5], event[3], event[2], event[6], event[7]) for event in events
@@ -464,7 +519,6 @@ class MembersFormat(ImportFormat):
                 [(e[5], e[3], e[2], e[6], e[7], *attributes[e[1]]) for e in events], self.tree
             )
         )
-        changed = [row for row in rows if row.action == Action.CHANGED]
         if not changed:
             return
         # Changed personal details change the composition their events count in.
@@ -472,17 +526,23 @@ class MembersFormat(ImportFormat):
         before = summaries.composition_contributions(
             summaries.composition_rows(changed_events), self.tree
         )
-        for row in changed:
-            member = Member.objects.get(pk=row.found["pk"])
-            for key, value in row.updates.items():
-                setattr(member, key, value)
-            member._change_reason = self.reason[:100]
-            member._history_user = self.user
-            # Stamped like the run's new members, so a later row can tell it was here.
-            member._history_date = self.now
-            member.save(update_fields=list(row.updates))
+        self._save_changed(changed)
         after = summaries.composition_contributions(
             summaries.composition_rows(changed_events), self.tree
         )
         after.subtract(before)
         self.contributions.update(after)
+
+    def _save_changed(self, changed: list[Row]) -> None:
+        # The version the pages are remembered under changes once, when `finish` writes the
+        # summary rows: saving leaves it alone (see summaries.version_later).
+        with summaries.version_later():
+            for row in changed:
+                member = Member.objects.get(pk=row.found["pk"])
+                for key, value in row.updates.items():
+                    setattr(member, key, value)
+                member._change_reason = self.reason[:100]
+                member._history_user = self.user
+                # Stamped like the run's new members, so a later row can tell it was here.
+                member._history_date = self.now
+                member.save(update_fields=list(row.updates))

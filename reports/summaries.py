@@ -935,8 +935,24 @@ def bump_version() -> None:
 def bump_version_on_save(sender, **kwargs) -> None:
     """`bump_version` as a signal receiver (an organization, enterprise, target, yearly figure
     or member saved or deleted)."""
-    if not kwargs.get("raw"):  # not while loading fixtures
+    if not kwargs.get("raw") and not _VERSION_LATER.get():  # not while loading fixtures
         bump_version()
+
+
+_VERSION_LATER = contextvars.ContextVar("summaries_version_later", default=False)
+
+
+@contextlib.contextmanager
+def version_later():
+    """Saves inside the block leave the version alone: the caller changes it once, before
+    its transaction ends (`apply` does). A long import would otherwise hold the version's
+    row from its first saved member on, and a service that locked a member the import saves
+    later, then waits for the version, would deadlock with it."""
+    token = _VERSION_LATER.set(True)
+    try:
+        yield
+    finally:
+        _VERSION_LATER.reset(token)
 
 
 def version() -> int:

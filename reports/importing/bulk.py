@@ -9,6 +9,7 @@ import datetime
 import io
 import re
 import sys
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 
@@ -66,6 +67,11 @@ def _adapt(value):
 
 
 def _copy(cursor, table: str, columns: list[str], lines) -> None:
+    # copy_expert goes around Django's execute wrappers: wait here for the COPYs still
+    # running in the background, as every other query does.
+    copies = _BACKGROUND.get()
+    if copies is not None:
+        copies.wait()
     buffer = io.StringIO()
     buffer.writelines(lines)
     buffer.seek(0)
@@ -88,21 +94,20 @@ class BackgroundCopies:
     otherwise take turns, each waiting for the other: here they overlap. The COPYs run one
     after the other, in the order given, on the run's own connection and so in its
     transaction. Every query the caller sends meanwhile through Django first waits for them
-    (an execute wrapper): one connection must never carry two statements at once, and a
-    lookup must see the rows written before it. Leaving the block waits too, so that the
-    transaction ends after the last COPY; a COPY's error is raised where the caller waits.
+    (an execute wrapper), and so does a COPY of its own (`_copy`): one connection must never
+    carry two statements at once, and a lookup must see the rows written before it. Leaving
+    the block waits too, so that the transaction ends after the last COPY; a COPY's error is
+    raised where the caller waits. The thread starts with the first COPY.
     """
 
-    # Python hands the interpreter lock to a waiting thread after this long (5 ms by
-    # default): the COPY thread needs it briefly between its network calls, and would
-    # otherwise wait 5 ms each time while the import's Python runs.
-    SWITCH_INTERVAL = 0.0002
-
     def __init__(self):
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-copy")
+        self.pool: ThreadPoolExecutor | None = None
         self.pending: list[Future] = []
 
     def submit(self, sql: str, text: str) -> None:
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-copy")
+            _quick_switching(True)
         data = text.encode()
         self.pending.append(self.pool.submit(_copy_raw, connection.connection, sql, data))
 
@@ -114,9 +119,38 @@ class BackgroundCopies:
             with connection.wrap_database_errors:  # psycopg2's error as Django's
                 raise error
 
+    def close(self) -> None:
+        """After `wait`, or with the caller's own error: let the last COPY end, then stop."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            _quick_switching(False)
+            self.pool = None
+
     def _before_query(self, execute, sql, params, many, context):
         self.wait()
         return execute(sql, params, many, context)
+
+
+# Python hands the interpreter lock to a waiting thread after its switch interval (5 ms by
+# default): the COPY thread needs it briefly between its network calls, and would otherwise
+# wait 5 ms each time while the import's Python runs. Lowered while any COPY thread of the
+# process runs (two imports at once in a threaded server count as two), restored after.
+QUICK_SWITCH_INTERVAL = 0.0002
+_switching = {"users": 0, "saved": None}
+_switching_lock = threading.Lock()
+
+
+def _quick_switching(on: bool) -> None:
+    with _switching_lock:
+        if on:
+            if _switching["users"] == 0:
+                _switching["saved"] = sys.getswitchinterval()
+                sys.setswitchinterval(QUICK_SWITCH_INTERVAL)
+            _switching["users"] += 1
+        else:
+            _switching["users"] -= 1
+            if _switching["users"] == 0:
+                sys.setswitchinterval(_switching["saved"])
 
 
 def _copy_raw(raw_connection, sql: str, data: bytes) -> None:
@@ -130,15 +164,14 @@ _BACKGROUND: ContextVar[BackgroundCopies | None] = ContextVar("background_copies
 
 @contextlib.contextmanager
 def background_copies():
-    """Run the COPYs of `insert_with_history(..., background=True)` in a thread (see
-    BackgroundCopies); elsewhere than on PostgreSQL, nothing changes."""
+    """Run the COPYs of `insert_with_history(..., background=True)` and
+    `insert_into(..., background=True)` in a thread (see BackgroundCopies); elsewhere than on
+    PostgreSQL, nothing changes."""
     if connection.vendor != "postgresql":
         yield
         return
     copies = BackgroundCopies()
     token = _BACKGROUND.set(copies)
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(BackgroundCopies.SWITCH_INTERVAL)
     try:
         with connection.execute_wrapper(copies._before_query):
             try:
@@ -150,9 +183,8 @@ def background_copies():
                 raise
             copies.wait()
     finally:
-        sys.setswitchinterval(interval)
         _BACKGROUND.reset(token)
-        copies.pool.shutdown(wait=True)
+        copies.close()
 
 
 def _insert(cursor, table: str, columns: list[str], rows) -> None:
@@ -166,13 +198,29 @@ def _insert(cursor, table: str, columns: list[str], rows) -> None:
 
 def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
     """Insert `rows` (values in the order of `columns`) into `model`'s table."""
+    insert_into(model._meta.db_table, columns, rows)
+
+
+def insert_into(table: str, columns: list[str], rows: list[tuple], *, background=False) -> None:
+    """Insert `rows` (values in the order of `columns`) into `table`; with `background`,
+    inside `background_copies()`, the COPY runs in its thread and this returns at once."""
     if not rows:
         return
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            _insert(cursor, table, columns, rows)
+        return
+    _send(table, columns, [_copy_line(row) for row in rows], background)
+
+
+def _send(table: str, columns: list[str], lines: list[str], background: bool) -> None:
+    """COPY `lines` into `table`: in the background thread if asked and there is one."""
+    copies = _BACKGROUND.get() if background else None
+    if copies is not None:
+        copies.submit(_copy_sql(table, columns), "".join(lines))
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _copy(cursor, model._meta.db_table, columns, [_copy_line(row) for row in rows])
-        else:
-            _insert(cursor, model._meta.db_table, columns, rows)
+        _copy(cursor, table, columns, lines)
 
 
 def insert_with_history(
@@ -191,16 +239,9 @@ def insert_with_history(
     if connection.vendor == "postgresql":
         lines = [_copy_line(row) for row in rows]
         suffix = "\t" + _copy_line(history)
+        _send(table, columns, lines, background)
         history_lines = [line[:-1] + suffix for line in lines]
-        copies = _BACKGROUND.get() if background else None
-        if copies is not None:
-            copies.submit(_copy_sql(table, columns), "".join(lines))
-            history_sql = _copy_sql(history_table, columns + HISTORY_COLUMNS)
-            copies.submit(history_sql, "".join(history_lines))
-            return
-        with connection.cursor() as cursor:
-            _copy(cursor, table, columns, lines)
-            _copy(cursor, history_table, columns + HISTORY_COLUMNS, history_lines)
+        _send(history_table, columns + HISTORY_COLUMNS, history_lines, background)
         return
     with connection.cursor() as cursor:
         _insert(cursor, table, columns, rows)

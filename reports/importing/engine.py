@@ -163,6 +163,9 @@ class ImportFormat:
         self.source = source
         self.seen_keys: dict[tuple, int] = {}
         self.by_key = {column.key: column for column in self.columns}
+        # Whether the run means to keep what it writes (set by Run): a preview or a dry run
+        # is rolled back, so it need not prepare the summary rows.
+        self.commit = False
 
     # Hooks --------------------------------------------------------------------------------
 
@@ -276,6 +279,7 @@ class Run:
 
     def run(self) -> Summary:
         summary = Summary()
+        self.format.commit = self.commit
         try:
             with audit.source(self.format.source or audit.current_source()), transaction.atomic():
                 with background_copies():

@@ -135,12 +135,13 @@ def every_table() -> dict:
     }
 
 
-def test_a_long_members_import_that_flushes_as_it_goes_keeps_every_table(user, monkeypatch):
-    """With FLUSH_KEYS at 1 the contributions go to the summary rows after every chunk
-    (bounded memory for a long file): every table still equals a rebuild from the ledger."""
+def test_a_long_members_import_that_sets_contributions_aside_keeps_every_table(user, monkeypatch):
+    """With SPILL_KEYS at 1 the contributions go to the temporary table after every chunk
+    (bounded memory for a long file) and come back a committee at a time: every table still
+    equals a rebuild from the ledger."""
     from members.imports import MembersFormat
 
-    monkeypatch.setattr(MembersFormat, "FLUSH_KEYS", 1)
+    monkeypatch.setattr(MembersFormat, "SPILL_KEYS", 1)
     hanoi = PartyOrganization.objects.get(code="HN-KCNCX")
     cells = PartyOrganization.objects.subtree_of(hanoi).filter(kind=Kind.GRASSROOTS_CELL)
     lines = [
@@ -155,6 +156,32 @@ def test_a_long_members_import_that_flushes_as_it_goes_keeps_every_table(user, m
     kept = every_table()
     summaries.rebuild()
     assert every_table() == kept
+
+
+def test_a_members_import_changes_the_version_once_and_its_preview_not_at_all(user, monkeypatch):
+    """Saving the members a file corrects leaves the version alone (a long import would
+    otherwise hold its row from the first one on); the run's summary write changes it once.
+    A preview keeps nothing, so it neither changes the version nor gathers contributions."""
+    calls = []
+    bump = summaries.bump_version
+    monkeypatch.setattr(summaries, "bump_version", lambda: (calls.append(1), bump())[1])
+    corrected = list(Member.objects.filter(organization__code="HN-001").exclude(card_number="")[:3])
+    lines = [
+        f"{m.full_name},{m.gender},HN-001,{m.card_number},,Đại học khóa {n}"
+        for n, m in enumerate(corrected)
+    ]
+    lines.append("Người Mới,female,HN-001,T5550001,,")
+    header = "full_name,gender,organization,card_number,admitted_on,education\n"
+    # The new member needs an admission date: given in its own row.
+    data = (header + "\n".join(lines).replace(",T5550001,,", ",T5550001,01/02/2024,")).encode()
+    kept = every_table()
+    preview = run("members", user("canbo"), data, commit=False)
+    assert preview.ok and (preview.new, preview.changed) == (1, 3), preview.as_dict()
+    assert calls == [] and every_table() == kept
+    summary = run("members", user("canbo"), data)
+    assert summary.committed and (summary.new, summary.changed) == (1, 3), summary.as_dict()
+    assert calls == [1]
+    assert Member.objects.get(pk=corrected[0].pk).education == "Đại học khóa 0"
 
 
 # --- Random sequences of events ------------------------------------------------------------
