@@ -41,7 +41,7 @@ class RememberedListMixin:
     committee never sees a page remembered for the old one."""
 
     def get(self, request, *args, **kwargs):
-        if self.export_trigger_param in request.GET:
+        if self.export_class.is_valid_format(request.GET.get(self.export_trigger_param)):
             return super().get(request, *args, **kwargs)
         from reports import summaries
 
@@ -49,6 +49,9 @@ class RememberedListMixin:
         context = {
             "view": self,
             "filter": SimpleLazyObject(lambda: self.filtered),
+            # The head's scripts and styles, by a name that does not build the filter form:
+            # remembered, they are not asked for.
+            "filter_form": SimpleLazyObject(lambda: self.filtered.form),
             "table": SimpleLazyObject(self._table),
             "stamp": (summaries.version(), committee_path(user), can_write(user)),
             **(self.extra_context or {}),

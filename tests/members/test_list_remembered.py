@@ -87,3 +87,20 @@ def test_an_export_is_never_remembered(remembered):
     remembered.get(LIST, {"q": "Z1234567"})  # remembered with the new number
     export = remembered.get(LIST, {"q": "Z1234567", "_export": "csv"})
     assert "Z1234567" in export.content.decode("utf-8-sig")
+
+
+def test_an_unknown_export_format_is_a_remembered_page_under_the_version(remembered):
+    """`?_export=pdf` is no export (django-tables2 renders the page): it is remembered under
+    the version like any page, so a change shows at once."""
+    remembered.get(LIST, {"_export": "pdf"})
+    admitted(hanoi_cell(), datetime.date(2024, 3, 1), full_name="AAA Sau Bản Xuất")
+    assert "AAA Sau Bản Xuất" in remembered.get(LIST, {"_export": "pdf"}).text
+
+
+def test_a_remembered_page_filtered_by_organization_reads_no_organization(
+    remembered, django_assert_num_queries
+):
+    query = {"organization": hanoi_cell().pk}
+    remembered.get(LIST, query)
+    with django_assert_num_queries(3):  # session, user, version: the filter is not built
+        assert remembered.get(LIST, query).status_code == 200
