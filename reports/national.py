@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from config.dates import add_months
 from members.models import Member, MemberEvent, Status
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Profile, Zone
+from reports import summaries
 from reports.demo import (
     BRANDS,
     COUNTRIES,
@@ -296,6 +297,7 @@ def national_delete() -> None:
     if root is not None:
         _purge(PartyOrganization.objects.filter(path__startswith=root.path))
     _purge(Zone.objects.filter(code__startswith=PREFIX))
+    summaries.bump_version()  # raw deletes, without signals
 
 
 class Writer:
@@ -1145,6 +1147,8 @@ def national_generate(
         with _indexes_set_aside(BIG_TABLES, progress):
             builder.build()
         _bench_users(password, builder.bench_committees)
+        # Written by COPY, without signals: the pages remembered before must not be shown.
+        summaries.bump_version()
     seconds = writer.elapsed
     if connection.vendor == "postgresql":
         started = time.monotonic()
