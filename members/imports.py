@@ -429,12 +429,15 @@ class MembersFormat(ImportFormat):
             return
         self._spill()
         with connection.cursor() as cursor:
+            # Each organization's keys once summed (a key is set aside once per spill).
             cursor.execute(
-                f"SELECT org, COUNT(*) FROM {self.SPILL_TABLE} GROUP BY org ORDER BY org"
+                f"SELECT org, COUNT(*) FROM (SELECT org FROM {self.SPILL_TABLE} "
+                "GROUP BY org, day, field, reach) AS keys GROUP BY org ORDER BY org"
             )
             counts = cursor.fetchall()
-            # Batches of whole committees' keys: adding each batch's changes to the rows
-            # gives what adding them all at once would.
+            # Batches of whole organizations' keys, as few as memory allows: each adds its
+            # changes to the rows of every committee above (the national one's in all), and
+            # adding them batch by batch gives what adding them all at once would.
             batch, size = [], 0
             for org, count in [*counts, (None, None)]:
                 if org is None or (batch and size + count > self.SPILL_KEYS):
