@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 from django_otp import login as otp_login
+from django_tables2 import SingleTableMixin
 
 from config import twofactor
 from config.forms import TOTPCodeForm
@@ -28,7 +29,21 @@ class ScopedQuerysetMixin:
         return super().get_queryset().for_user(self.request.user)
 
 
-class RememberedListMixin:
+class RememberedTableMixin(SingleTableMixin):
+    """A table that the page shows inside a `{% fragment %}` remembered under the data's
+    version (`reports.summaries.version`): built, and its rows computed, only when the
+    fragment is rendered. An export (a format django-tables2 knows) builds it at once."""
+
+    def exporting(self) -> bool:
+        return self.export_class.is_valid_format(self.request.GET.get(self.export_trigger_param))
+
+    def get_table(self, **kwargs):
+        if self.exporting():
+            return super().get_table(**kwargs)
+        return SimpleLazyObject(lambda: super(RememberedTableMixin, self).get_table(**kwargs))
+
+
+class RememberedListMixin(RememberedTableMixin):
     """A filtered list page (django-filter's FilterView with a django-tables2 table) shown
     inside a `{% fragment NAME stamp %}` remembered under the data's version.
 
@@ -41,7 +56,7 @@ class RememberedListMixin:
     committee never sees a page remembered for the old one."""
 
     def get(self, request, *args, **kwargs):
-        if self.export_class.is_valid_format(request.GET.get(self.export_trigger_param)):
+        if self.exporting():
             return super().get(request, *args, **kwargs)
         from reports import summaries
 
@@ -52,7 +67,7 @@ class RememberedListMixin:
             # The head's scripts and styles, by a name that does not build the filter form:
             # remembered, they are not asked for.
             "filter_form": SimpleLazyObject(lambda: self.filtered.form),
-            "table": SimpleLazyObject(self._table),
+            "table": self.get_table(**self.get_table_kwargs()),
             "stamp": (summaries.version(), committee_path(user), can_write(user)),
             **(self.extra_context or {}),
         }
@@ -68,13 +83,14 @@ class RememberedListMixin:
             self.object_list = self.filterset.queryset.none()
         return self.filterset
 
+    def get_table_data(self):
+        if not hasattr(self, "object_list"):  # a remembered page's table, built late
+            self.filtered  # noqa: B018 (sets object_list)
+        return super().get_table_data()
+
     def get_template_names(self):
         # ListView's own would look at object_list, which the list may never need.
         return [self.template_name]
-
-    def _table(self):
-        self.filtered  # noqa: B018 (sets object_list, the table's data)
-        return self.get_table(**self.get_table_kwargs())
 
 
 class WriteAccessMixin:

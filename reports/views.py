@@ -12,7 +12,7 @@ from django_tables2 import RequestConfig, SingleTableMixin, SingleTableView
 
 from config.dates import today
 from config.exports import SafeExportMixin
-from config.views import ScopedModelFormMixin, ScopedQuerysetMixin
+from config.views import RememberedTableMixin, ScopedModelFormMixin, ScopedQuerysetMixin
 from organizations.models import PartyOrganization
 from organizations.scope import is_administrator
 from reports import composition, statistics, summaries, years
@@ -74,17 +74,6 @@ def committee_chooser(committee, user):
     remembered fragment (and its media in another), so most requests never need it."""
     initial = {"committee": committee.code} if committee else {}
     return SimpleLazyObject(lambda: CommitteeForm(initial=initial, user=user))
-
-
-class RememberedTableMixin(SingleTableMixin):
-    """A table that the page shows inside a `{% fragment %}` remembered under the summary
-    rows' version: built, and its rows computed, only when the fragment is rendered (an
-    export builds it at once)."""
-
-    def get_table(self, **kwargs):
-        if self.export_trigger_param in self.request.GET:
-            return super().get_table(**kwargs)
-        return SimpleLazyObject(lambda: super(RememberedTableMixin, self).get_table(**kwargs))
 
 
 class HomeView(CommitteeMixin, TemplateView):
