@@ -11,7 +11,7 @@ import functools
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -349,6 +349,26 @@ class Member(models.Model):
 class MemberEventQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(organization__in=PartyOrganization.objects.for_user(user))
+
+    def correctable_by(self, user):
+        """The events `user` may correct: their own committee's, since the member came to it.
+
+        A member received from another committee brings the earlier record along (the file
+        follows the person), but those events belong to the committee that wrote them: dated
+        before the member's latest transfer in, or in an organization outside the user's
+        scope, they stay read-only.
+        """
+        latest_in = (
+            MemberEvent.objects.filter(member=OuterRef("member"), kind=MemberEventKind.TRANSFERRED_IN)
+            .order_by("-date", "-pk")
+            .values("date")[:1]
+        )
+        return (
+            self.for_user(user)
+            .filter(member__in=Member.objects.for_user(user))
+            .annotate(arrived_on=Subquery(latest_in))
+            .filter(Q(arrived_on__isnull=True) | Q(date__gte=F("arrived_on")))
+        )
 
     def current_on(self, day):
         """The event that describes each member's state on `day` (one per member at most)."""

@@ -7,12 +7,14 @@ Messages are translated: Vietnamese by default, English when the user chose it.
 """
 
 import datetime
+import unicodedata
 from urllib.parse import quote, quote_plus
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config import audit
 from config.dates import add_months, dmy, validate_not_future
@@ -30,6 +32,8 @@ from organizations.models import PartyOrganization
 from reports import summaries
 
 PROBATION_MONTHS = 12
+# One refusal for every transfer in that would touch a record the user cannot see.
+IDENTITY_MISMATCH = gettext_lazy("Cannot receive: the details do not match the records.")
 MINIMUM_AGE = 18
 MEMBER_ORGANIZATION_KINDS = (
     PartyOrganization.Kind.GRASSROOTS_COMMITTEE,
@@ -342,14 +346,12 @@ def member_transfer_in(
         )
     returning = None
     if national_id or card_number:
-        # A person comes back under their old record, found by either identifier.
-        same_person = (Q(national_id=national_id) if national_id else Q()) | (
-            Q(card_number=card_number) if card_number else Q()
-        )
-        returning = (
-            Member.objects.filter(same_person, status=Status.TRANSFERRED_OUT)
-            .select_for_update()
-            .first()
+        returning = _record_to_continue(
+            full_name=full_name,
+            gender=gender,
+            birth_date=birth_date,
+            card_number=card_number,
+            national_id=national_id,
         )
     if returning is not None:
         last = returning.events.order_by("-date", "-pk").first()
@@ -402,6 +404,49 @@ def member_transfer_in(
         other_unit=from_unit.strip(),
     )
     return member
+
+
+def _same_name(a: str, b: str) -> bool:
+    # Spaces and letter case are how clerks differ; diacritics are part of the name.
+    def key(name):
+        return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+    return key(a) == key(b)
+
+
+def _record_to_continue(
+    *, full_name: str, gender: str, birth_date, card_number: str, national_id: str
+) -> Member | None:
+    """The transferred-out record of the person being received, or None for a new person.
+
+    The record may belong to another committee, so it is handed over only when the whole
+    typed identity matches it (name, gender, birth date and each identifier given). Any
+    other record with either identifier (a mismatch, or an active member anywhere) is
+    refused with one message that says nothing about that record or that it exists.
+    """
+    same_person = (Q(national_id=national_id) if national_id else Q()) | (
+        Q(card_number=card_number) if card_number else Q()
+    )
+    found = list(Member.objects.filter(same_person).select_for_update()[:2])
+    if not found:
+        return None
+    record = found[0]
+    matches = (
+        len(found) == 1
+        and record.status == Status.TRANSFERRED_OUT
+        and _same_name(record.full_name, full_name)
+        and record.gender == gender
+        and birth_date is not None
+        and record.birth_date == birth_date
+        and all(
+            getattr(record, name) == value
+            for name, value in (("national_id", national_id), ("card_number", card_number))
+            if value and getattr(record, name)
+        )
+    )
+    if not matches:
+        raise ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")
+    return record
 
 
 @transaction.atomic

@@ -68,6 +68,12 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
         context["events"] = self.object.events.select_related("organization").order_by(
             "-date", "-pk"
         )
+        # Only the committee's own events get a correction link (the rest answer 404).
+        context["correctable"] = set(
+            MemberEvent.objects.correctable_by(self.request.user)
+            .filter(member=self.object)
+            .values_list("pk", flat=True)
+        )
         context["history"] = history_rows(self.object)
         return context
 
@@ -224,9 +230,7 @@ class MemberEventCorrectView(MemberFormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.event = get_object_or_404(
-            MemberEvent.objects.select_related("member").filter(
-                member__in=Member.objects.for_user(request.user)
-            ),
+            MemberEvent.objects.correctable_by(request.user).select_related("member"),
             pk=kwargs["pk"],
         )
         self.member = self.event.member

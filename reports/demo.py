@@ -358,6 +358,10 @@ class Builder:
     # The attributes added for the composition report are drawn from their own stream, so
     # that every draw of `rng` (and every figure of the demo) stays what it was.
     traits: random.Random = field(init=False)
+    # Card and ID numbers are drawn at random, never in sequence: one member's numbers must
+    # not give away the next one's (they are what a transfer in is matched by).
+    identifiers: random.Random = field(default_factory=random.SystemRandom)
+    issued: set = field(default_factory=set)
 
     def __post_init__(self):
         self.traits = random.Random(f"traits-{self.prefix}")
@@ -375,7 +379,7 @@ class Builder:
         }
 
     def person(self, on: D) -> dict:
-        n = next(self.counter)
+        next(self.counter)  # drawn as before, so that the decision numbers stay what they were
         gender = Gender.FEMALE if self.rng.random() < 0.46 else Gender.MALE
         name = " ".join(
             [
@@ -396,9 +400,21 @@ class Builder:
             "education": education,
             "position": position,
             **self.attributes(position),
-            "card_number": f"{self.prefix}{n:06d}",
-            "national_id": f"0{'01' if self.prefix == '1' else '31'}{n:09d}",
+            **self.identity(gender, on - datetime.timedelta(days=age_days)),
         }
+
+    def identity(self, gender: str, birth_date: D) -> dict:
+        """A Party card number and a 12-digit citizen ID (province, century and gender, the
+        year of birth, six digits), unique and drawn at random."""
+        province = "001" if self.prefix == "1" else "031"
+        century = (0 if birth_date.year < 2000 else 2) + (gender == Gender.FEMALE)
+        while True:
+            card = f"{self.prefix}{self.identifiers.randrange(10**7):07d}"
+            national_id = f"{province}{century}{birth_date.year % 100:02d}"
+            national_id += f"{self.identifiers.randrange(10**6):06d}"
+            if card not in self.issued and national_id not in self.issued:
+                self.issued.update((card, national_id))
+                return {"card_number": card, "national_id": national_id}
 
     def admit(self, organization: PartyOrganization, day: D) -> None:
         member = member_services.member_admit(
