@@ -1,8 +1,9 @@
 """Two-factor login with a time-based code (TOTP, django-otp).
 
-Any user may add an authenticator app on the *Two-factor login* page; administrators
-(superusers) must: after the password, a user with a confirmed device enters a code, and an
-administrator without one enrols first, before any other page (TwoFactorRequiredMiddleware).
+Any user may add an authenticator app on the *Two-factor login* page; everyone who sees beyond
+one committee (superusers and the administrator role, `factor_required`) must: after the
+password, a user with a confirmed device enters a code, and an administrator without one
+enrols first, before any other page (TwoFactorRequiredMiddleware).
 The admin site asks for the same (config.admin.PortalAdminSite.has_permission).
 """
 
@@ -18,6 +19,8 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from organizations.scope import is_administrator
+
 # Set at login for a user who has a confirmed device: the session needs a code before any page.
 PENDING = "portal_two_factor_pending"
 
@@ -32,12 +35,18 @@ def mark_pending(sender, request, user, **kwargs):
         request.session[PENDING] = True
 
 
+def factor_required(user) -> bool:
+    """Whether the user must log in with a second factor: everyone whose scope is the whole
+    tree (a password alone must never open the whole country's personal data)."""
+    return is_administrator(user)
+
+
 def code_required(request) -> bool:
     """Whether this logged-in session must pass the second factor before going on."""
     user = request.user
     if not user.is_authenticated or user.is_verified():
         return False
-    return user.is_superuser or bool(request.session.get(PENDING))
+    return bool(request.session.get(PENDING)) or factor_required(user)
 
 
 def confirmed_device(user) -> TOTPDevice | None:
@@ -68,7 +77,7 @@ def totp_device_confirm(*, request, device: TOTPDevice) -> None:
 @transaction.atomic
 def totp_device_remove(*, user) -> None:
     """Turn two-factor login off for a user who is not an administrator."""
-    if user.is_superuser:
+    if factor_required(user):
         raise ValueError("Administrators keep their second factor.")
     TOTPDevice.objects.filter(user=user).delete()
 
@@ -102,7 +111,8 @@ def next_url(request, default: str = "home") -> str:
 class TwoFactorRequiredMiddleware:
     """Sends a session that owes its second factor to the code page (or, for an administrator
     without a device, to enrolment) from every page but that one, logout and the language
-    switch. Costs no query: the pending mark is in the session, `is_superuser` on the user."""
+    switch. A verified session costs no query; an unverified one reads the user's profile,
+    which the scope reads next anyway."""
 
     def __init__(self, get_response):
         self.get_response = get_response

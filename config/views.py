@@ -266,7 +266,7 @@ class TwoFactorView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if not self.enrolling and request.user.is_superuser:
+        if not self.enrolling and twofactor.factor_required(request.user):
             raise PermissionDenied  # administrators keep their second factor
         return super().post(request, *args, **kwargs)
 
@@ -274,7 +274,11 @@ class TwoFactorView(FormView):
         return {**super().get_form_kwargs(), "device": self.device}
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(enrolling=self.enrolling, **kwargs)
+        context = super().get_context_data(
+            enrolling=self.enrolling,
+            factor_required=twofactor.factor_required(self.request.user),
+            **kwargs,
+        )
         context["next"] = self.request.POST.get("next") or self.request.GET.get("next", "")
         if self.enrolling:
             context["qr_svg"] = mark_safe(twofactor.qr_svg(self.device))  # noqa: S308 (segno's own SVG)
@@ -301,7 +305,7 @@ class TwoFactorVerifyView(FormView):
     def dispatch(self, request, *args, **kwargs):
         self.device = twofactor.confirmed_device(request.user)
         if self.device is None:
-            if request.user.is_superuser:
+            if twofactor.factor_required(request.user):
                 # An administrator without a device enrols first.
                 return redirect(f"{resolve_url('two_factor')}?{request.GET.urlencode()}")
             request.session.pop(twofactor.PENDING, None)

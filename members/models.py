@@ -359,7 +359,9 @@ class MemberEventQuerySet(models.QuerySet):
         scope, they stay read-only.
         """
         latest_in = (
-            MemberEvent.objects.filter(member=OuterRef("member"), kind=MemberEventKind.TRANSFERRED_IN)
+            MemberEvent.objects.filter(
+                member=OuterRef("member"), kind=MemberEventKind.TRANSFERRED_IN
+            )
             .order_by("-date", "-pk")
             .values("date")[:1]
         )

@@ -1,5 +1,6 @@
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
@@ -65,14 +66,12 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["events"] = self.object.events.select_related("organization").order_by(
-            "-date", "-pk"
-        )
         # Only the committee's own events get a correction link (the rest answer 404).
-        context["correctable"] = set(
-            MemberEvent.objects.correctable_by(self.request.user)
-            .filter(member=self.object)
-            .values_list("pk", flat=True)
+        own = MemberEvent.objects.correctable_by(self.request.user).filter(pk=OuterRef("pk"))
+        context["events"] = (
+            self.object.events.select_related("organization")
+            .annotate(correctable=Exists(own))
+            .order_by("-date", "-pk")
         )
         context["history"] = history_rows(self.object)
         return context

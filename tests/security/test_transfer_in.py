@@ -25,7 +25,9 @@ URL = reverse("members:member_transfer_in")
 def hp_cell(hai_phong):
     return (
         PartyOrganization.objects.filter(
-            path__startswith=hai_phong.path, kind=PartyOrganization.Kind.GRASSROOTS_CELL, is_active=True
+            path__startswith=hai_phong.path,
+            kind=PartyOrganization.Kind.GRASSROOTS_CELL,
+            is_active=True,
         )
         .order_by("pk")
         .first()
@@ -207,5 +209,5 @@ def test_demo_identifiers_are_not_in_sequence(hanoi):
     for index in (0, 1):
         numbers = [int("".join(c for c in pair[index] if c.isdigit())) for pair in members]
         steps = {b - a for a, b in zip(numbers, numbers[1:], strict=False)}
-        # Sequential numbering gives a handful of small steps; random numbers almost never repeat one.
+        # Numbers in sequence give a handful of small steps; random ones seldom repeat one.
         assert len(steps) > 150, sorted(steps)[:20]
