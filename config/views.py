@@ -15,7 +15,7 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_tables2 import SingleTableMixin
 
-from config import twofactor
+from config import twofactor, versioning
 from config.forms import TOTPCodeForm
 from organizations.models import SubmissionReceipt
 from organizations.scope import can_write, committee_path
@@ -162,6 +162,17 @@ class ServiceFormView(OnceOnlyMixin, WriteAccessMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, **kwargs)
 
+    def edited_record(self):
+        """The record this form edits, if it edits one: the form then carries the version it
+        was read at, and `perform` gets it as `data["version"]` for the service to check
+        under its lock (config/versioning.py)."""
+        return None
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        versioning.add_version_field(form, self.edited_record())
+        return form
+
     def perform(self, data):
         raise NotImplementedError
 
@@ -197,15 +208,27 @@ class ScopedModelFormMixin(OnceOnlyMixin, WriteAccessMixin):
         """Save the form's object; a view whose model has a service overrides this."""
         return form.save()
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # An update form carries the version it was read at (config/versioning.py).
+        versioning.add_version_field(form, getattr(self, "object", None))
+        return form
+
     def save_in_scope(self, form):
         with transaction.atomic():
+            if form.instance.pk is not None:
+                versioning.check_form_version(form, type(form.instance), form.instance.pk)
             saved = self.save_form(form)
             if not type(saved).objects.for_user(self.request.user).filter(pk=saved.pk).exists():
                 raise PermissionDenied
         return saved
 
     def form_valid(self, form):
-        self.object, earlier = self.write_once(lambda: self.save_in_scope(form))
+        try:
+            self.object, earlier = self.write_once(lambda: self.save_in_scope(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
         if earlier is not None:
             return self.already_sent(earlier)
         messages.success(self.request, _("%(name)s has been saved.") % {"name": self.object})

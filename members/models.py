@@ -21,6 +21,7 @@ from config.audit import HistorySource
 from config.dates import add_months
 from config.db import choices_constraint
 from config.pagination import NameKey
+from config.versioning import version_field
 from organizations.models import Enterprise, PartyOrganization
 
 
@@ -428,6 +429,8 @@ class MemberEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     objects = MemberEventQuerySet.as_manager()
+    # The edit forms' version (config/versioning.py): no save overwrites a newer one.
+    updated_at = version_field()
     history = HistoricalRecords(bases=[HistorySource], no_db_index=["member", "organization"])
 
     class Meta:
@@ -516,6 +519,8 @@ class Candidate(models.Model):
     )
 
     objects = CandidateQuerySet.as_manager()
+    # The edit forms' version (config/versioning.py): no save overwrites a newer one.
+    updated_at = version_field()
     history = HistoricalRecords(bases=[HistorySource])
 
     class Stage(models.TextChoices):

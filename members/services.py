@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from config import audit
 from config.dates import add_months, dmy, validate_not_future
 from config.errors import check_fields, field_error
+from config.versioning import check_version
 from members.models import (
     ACTIVE_STATUSES,
     AccessLog,
@@ -493,14 +494,18 @@ def member_event_correct(
     decision_number: str,
     other_unit: str,
     reason: str,
+    version: str | None = None,
 ) -> MemberEvent:
     """Correct a wrongly entered event's date, decision number or unit.
 
     The event keeps its place among the member's events; the old values stay in the
-    history with the reason and the user who corrected them.
+    history with the reason and the user who corrected them. `version` is the one the
+    correction form was read at: an event changed since is refused (config/versioning.py).
     """
     member = Member.objects.select_for_update().get(pk=event.member_id)
     event = MemberEvent.objects.select_for_update().get(pk=event.pk)
+    if version is not None:
+        check_version(event, version)
     validate_not_future(date)
     if not reason.strip():
         raise field_error("reason", _("Say why the event is corrected."), "required")

@@ -235,6 +235,9 @@ class MemberEventCorrectView(MemberFormView):
         self.member = self.event.member
         return super().dispatch(request, *args, **kwargs)
 
+    def edited_record(self):
+        return self.event
+
     def get_initial(self):
         event = self.event
         return {

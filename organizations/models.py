@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from config.audit import HistorySource
 from config.db import choices_constraint
+from config.versioning import version_field
 
 
 class ZoneKind(models.TextChoices):
@@ -98,6 +99,8 @@ class Enterprise(models.Model):
     )
 
     objects = EnterpriseQuerySet.as_manager()
+    # The edit forms' version (config/versioning.py): no save overwrites a newer one.
+    updated_at = version_field()
     history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from config.audit import HistorySource
 from config.db import choices_constraint
+from config.versioning import version_field
 from members.models import Ethnicity, Gender, PoliticalTheory, Position, Qualification, Religion
 from organizations.models import Ownership, PartyOrganization
 
@@ -109,6 +110,8 @@ class Target(models.Model):
     value = models.PositiveIntegerField(_("target"))
 
     objects = TargetQuerySet.as_manager()
+    # The edit forms' version (config/versioning.py): no save overwrites a newer one.
+    updated_at = version_field()
     history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from config.versioning import version_of
 from members.models import AccessLog, Member, MemberEvent, Status
 from organizations.models import PartyOrganization
 
@@ -249,6 +250,7 @@ def test_correcting_an_event_keeps_the_old_value_in_history(login, hanoi_member)
             "decision_number": "SỬA-1",
             "other_unit": "",
             "reason": "Nhập nhầm số quyết định",
+            "version": version_of(admitted),
         },
     )
     assert response.status_code == 302
@@ -273,6 +275,7 @@ def test_a_correction_cannot_reorder_events(login, hanoi_member):
             "decision_number": "",
             "other_unit": "",
             "reason": "thử",
+            "version": version_of(admitted),
         },
     )
     if hanoi_member.events.count() > 1:

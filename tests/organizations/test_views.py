@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from config.dates import today
+from config.versioning import version_of
 from members.models import ACTIVE_STATUSES, Member, MemberEvent, Status
 from organizations.models import (
     Enterprise,
@@ -646,6 +647,7 @@ def test_update_an_enterprise(login):
     enterprise = PartyOrganization.objects.get(code="HN-001").enterprise
     url = reverse("organizations:enterprise_update", args=[enterprise.pk])
     data = new_enterprise(enterprise.zone, name=enterprise.name, workforce=4321)
+    data["version"] = version_of(enterprise)
     response = login("canbo").post(url, data)
     assert response.status_code == 302 and response["Location"] == ENTERPRISES
     enterprise.refresh_from_db()
