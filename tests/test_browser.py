@@ -294,3 +294,24 @@ def test_main_pages_and_the_admin_keep_the_content_security_policy(browser, port
     finally:
         page.close()
     assert violations == []
+
+
+def test_two_clerks_editing_one_enterprise_lose_nothing(page_as, portal):
+    """Issue 17: the second save over a newer version is refused, with what was typed kept."""
+    first, second = page_as("canbo"), page_as("canbo")
+    for page in (first, second):
+        page.goto(f"{portal}/organizations/enterprises/")
+        page.locator("table tbody tr td a").first.click()
+        page.wait_for_url(f"{portal}/organizations/enterprises/*/")
+    assert first.url == second.url
+    form_url = second.url
+    first.fill("#id_workforce", "1234")
+    first.click("main form button[type=submit]")
+    first.wait_for_url(f"{portal}/organizations/enterprises/")
+    second.fill("#id_workforce", "4321")
+    second.click("main form button[type=submit]")
+    second.wait_for_load_state()
+    assert "Bản ghi đã được người khác sửa lúc" in second.locator(".alert-danger").inner_text()
+    assert second.input_value("#id_workforce") == "4321"
+    second.goto(form_url)  # the reload the message asks for
+    assert second.input_value("#id_workforce") == "1234"
