@@ -23,7 +23,12 @@ class PickerDateInput(forms.DateInput):
 
 
 class DateField(forms.DateField):
+    """A date typed as dd/mm/yyyy (or yyyy-mm-dd), read strictly: an impossible day is
+    refused with the text kept, never rolled over into another date (static/js/portal.js
+    reads it the same way in the browser)."""
+
     widget = PickerDateInput
+    default_error_messages = {"invalid": _("Enter a valid date (dd/mm/yyyy).")}
 
 
 class ScopedForm(forms.Form):

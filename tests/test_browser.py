@@ -315,3 +315,39 @@ def test_two_clerks_editing_one_enterprise_lose_nothing(page_as, portal):
     assert second.input_value("#id_workforce") == "4321"
     second.goto(form_url)  # the reload the message asks for
     assert second.input_value("#id_workforce") == "1234"
+
+
+@pytest.mark.parametrize("typed", ["31/02/2026", "12/31/2025", "00/00/0000"])
+def test_an_impossible_date_is_refused_as_typed_never_rolled_over(page_as, portal, typed):
+    """Issue 18: the calendar rolled 31/02/2026 over to 03/03/2026 and the server saved it."""
+    page = page_as("canbo")
+    page.goto(f"{portal}/members/admit/")
+    page.click("#id_date")
+    page.keyboard.type(typed)
+    page.click("#id_full_name")  # leaving the box must not change it
+    page.keyboard.type("Nguyen Van Ngay")
+    assert page.input_value("#id_date") == typed
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.url == f"{portal}/members/admit/"  # no redirect: nothing was written
+    assert page.input_value("#id_date") == typed
+    assert (
+        "Ngày không hợp lệ"
+        in page.locator("#id_date ~ .invalid-feedback, #error_1_id_date").first.inner_text()
+    )
+    assert page.input_value("#id_full_name") == "Nguyen Van Ngay"
+
+
+def test_an_iso_date_is_read_as_that_day_and_1975_is_two_clicks_away(page_as, portal):
+    page = page_as("canbo")
+    page.goto(f"{portal}/members/admit/")
+    page.click("#id_date")
+    page.keyboard.type("2026-12-01")
+    page.click("#id_full_name")
+    assert page.input_value("#id_date") == "01/12/2026"
+    page.click("#id_birth_date")
+    calendar = ".flatpickr-calendar.open"
+    page.select_option(f"{calendar} .flatpickr-year-list", "1975")
+    page.select_option(f"{calendar} .flatpickr-monthDropdown-months", "5")  # June
+    page.click(f"{calendar} .flatpickr-day:not(.prevMonthDay):not(.nextMonthDay) >> text='15'")
+    assert page.input_value("#id_birth_date") == "15/06/1975"
