@@ -176,6 +176,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = []
 AXES_LOCKOUT_CALLABLE = "config.views.lockout"
+# A refused CSRF check gets the portal's 403 page, which says what to do.
+CSRF_FAILURE_VIEW = "config.refusals.csrf_failure"
 # The client's address is REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT reverse proxies, the
 # address the outermost of them put in X-Forwarded-For (config/auth.py): never a header a
 # client could send directly.

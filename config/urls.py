@@ -21,3 +21,9 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The portal's own refusal pages, in the layout and the user's language (config/refusals.py).
+handler400 = "config.refusals.bad_request"
+handler403 = "config.refusals.permission_denied"
+handler404 = "config.refusals.page_not_found"
+handler500 = "config.refusals.server_error"
