@@ -27,6 +27,7 @@ from functools import cached_property
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.dates import add_months
 from members.models import (
@@ -146,7 +147,10 @@ def _dimensions(counts: dict[str, Counter], total: int) -> list[Dimension]:
     result = []
     for key, (label, _field, choices) in DIMENSIONS.items():
         found = counts[key]
-        pairs = [*choices, (UNKNOWN, UNKNOWN_LABELS.get(key, _("Unknown")))]
+        pairs = [
+            *choices,
+            (UNKNOWN, UNKNOWN_LABELS.get(key, pgettext_lazy("an attribute", "Unknown"))),
+        ]
         categories = [
             Category(value, str(text), found.get(value, 0), share_pct(found.get(value, 0), total))
             for value, text in pairs

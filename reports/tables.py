@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.tables import NUMBER
 from reports.models import ImportBatch, Metric, Target
@@ -13,7 +14,7 @@ class GrowthTable(tables.Table):
         verbose_name=_("At the base date"), accessor="base__value", attrs=NUMBER
     )
     value = tables.Column(verbose_name=_("At the as-of date"), accessor="now__value", attrs=NUMBER)
-    change = tables.Column(verbose_name=_("Change"), attrs=NUMBER)
+    change = tables.Column(verbose_name=pgettext_lazy("a figure", "Change"), attrs=NUMBER)
     change_pct = tables.TemplateColumn(
         "{% if value is not None %}{% if value > 0 %}+{% endif %}{{ value }}%{% endif %}",
         verbose_name=_("Change %"),

@@ -18,8 +18,9 @@ def test_every_message_has_a_vietnamese_translation():
 def test_compiled_catalogue_matches_the_source():
     po = polib.pofile(str(CATALOGUE / "django.po"))
     mo = polib.mofile(str(CATALOGUE / "django.mo"))
-    compiled = {entry.msgid: entry.msgstr for entry in mo if entry.msgid}
-    source = {entry.msgid: entry.msgstr for entry in po.translated_entries()}
+    # Keyed by context too: "Change" of a figure and of a record's history are two entries.
+    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in mo if entry.msgid}
+    source = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in po.translated_entries()}
     assert compiled == source, "run `make messages`"
 
 
@@ -35,3 +36,15 @@ def test_placeholders_survive_translation():
             assert sorted(set(placeholder.findall(entry.msgid))) == sorted(
                 set(placeholder.findall(translation))
             ), entry.msgid
+
+
+def test_one_english_word_with_two_meanings_has_two_entries():
+    """Issue 18: "Change" was "Tăng, giảm" in the admin's edit links and the history."""
+    from django.utils import translation
+    from django.utils.translation import gettext, pgettext
+
+    with translation.override("vi"):
+        assert gettext("Change") == "Sửa"
+        assert pgettext("a figure", "Change") == "Tăng, giảm"
+        assert pgettext("a record's history", "Change") == "Thay đổi"
+        assert pgettext("an attribute", "Unknown") == "Chưa rõ"
