@@ -34,6 +34,8 @@ def history_rows(instance, limit: int = 50) -> list[HistoryRow]:
         if previous is not None:
             for model_field in record.tracked_fields:
                 name = model_field.attname
+                if name == "updated_at":
+                    continue  # the edit forms' version (config/versioning.py), not a detail
                 if getattr(record, name) != getattr(previous, name):
                     changes.append(
                         (

@@ -29,6 +29,11 @@ def version_field():
     return models.DateTimeField(_("updated at"), auto_now=True, db_default=Now(), editable=False)
 
 
+def with_version(fields) -> list[str]:
+    """`save(update_fields=...)` moves `updated_at` only when it is named: name it."""
+    return [*fields, "updated_at"]
+
+
 def version_of(record) -> str:
     return record.updated_at.isoformat() if record.updated_at else ""
 

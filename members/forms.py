@@ -66,6 +66,12 @@ class PersonForm(ScopedForm):
     national_id = forms.CharField(label=_("National ID number"), max_length=12, required=False)
 
 
+class MemberCorrectionForm(PersonForm):
+    """A member's personal details as entered, to correct, and why."""
+
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=100)
+
+
 class AdmitForm(PersonForm):
     date = DateField(label=_("Admission date"))
     decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from config import audit
 from config.dates import add_months, dmy, today
+from config.versioning import with_version
 from members.models import (
     Ethnicity,
     Gender,
@@ -548,4 +549,4 @@ class MembersFormat(ImportFormat):
                 member._history_user = self.user
                 # Stamped like the run's new members, so a later row can tell it was here.
                 member._history_date = self.now
-                member.save(update_fields=list(row.updates))
+                member.save(update_fields=with_version(row.updates))

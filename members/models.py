@@ -248,6 +248,8 @@ class Member(models.Model):
     official_on = models.DateField(_("official on"), null=True, blank=True, editable=False)
 
     objects = MemberQuerySet.as_manager()
+    # The edit forms' version (config/versioning.py): no save overwrites a newer one.
+    updated_at = version_field()
     history = HistoricalRecords(bases=[HistorySource], no_db_index=["organization"])
 
     class Meta:

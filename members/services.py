@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from config import audit
 from config.dates import add_months, dmy, validate_not_future
 from config.errors import check_fields, field_error
-from config.versioning import check_version
+from config.versioning import check_version, with_version
 from members.models import (
     ACTIVE_STATUSES,
     AccessLog,
@@ -179,7 +179,9 @@ def _append_event(
         )
     member.organization = organization
     member.status = status_after
-    member.save(update_fields=["organization", "status", "admitted_on", "official_on"])
+    member.save(
+        update_fields=with_version(["organization", "status", "admitted_on", "official_on"])
+    )
     return event
 
 
@@ -264,7 +266,7 @@ def member_admit(
     )
     if candidate is not None:
         candidate.member = member
-        candidate.save(update_fields=["member"])
+        candidate.save(update_fields=with_version(["member"]))
     return member
 
 
@@ -551,8 +553,66 @@ def member_event_correct(
             before._change_reason = reason.strip()
             before.save(update_fields=["ended_on"])
     member._change_reason = reason.strip()
-    member.save(update_fields=["admitted_on", "official_on"])
+    member.save(update_fields=with_version(["admitted_on", "official_on"]))
     return event
+
+
+# The personal details a correction may change; organization, status and the Party dates
+# follow from the events and are corrected there.
+PERSONAL_DETAILS = (
+    "full_name",
+    "gender",
+    "birth_date",
+    "card_number",
+    "national_id",
+    "ethnicity",
+    "religion",
+    "education",
+    "qualification",
+    "political_theory",
+    "position",
+    "from_pipeline",
+)
+
+
+@transaction.atomic
+def member_correct(*, member: Member, reason: str, version: str | None = None, **details) -> Member:
+    """Correct a member's personal details entered wrongly (a misspelt name, a wrong birth
+    date, card or ID number), with the reason; the history keeps the old values.
+
+    `version` is the one the form was read at (config/versioning.py). The checks are those of
+    an admission: a member must have been 18 on their first event, identifiers stay unique.
+    """
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if version is not None:
+        check_version(member, version)
+    if set(details) - set(PERSONAL_DETAILS):
+        raise ValueError(f"Not personal details: {sorted(set(details) - set(PERSONAL_DETAILS))}")
+    if not reason.strip():
+        raise field_error("reason", _("Say why the details are corrected."), "required")
+    details = {**{name: getattr(member, name) for name in PERSONAL_DETAILS}, **details}
+    details["full_name"] = details["full_name"].strip()
+    first = member.events.order_by("date", "pk").first()
+    _check_person(
+        full_name=details["full_name"],
+        gender=details["gender"],
+        birth_date=details["birth_date"],
+        card_number=details["card_number"],
+        national_id=details["national_id"],
+        on=first.date if first is not None else datetime.date.today(),
+        exclude_pk=member.pk,
+        attributes={name: details[name] for name in PERSONAL_DETAILS[5:]},
+    )
+    changed = [name for name in PERSONAL_DETAILS if getattr(member, name) != details[name]]
+    if not changed:
+        raise ValidationError(_("Nothing was changed."), code="unchanged")
+    for name in changed:
+        setattr(member, name, details[name])
+    member._change_reason = reason.strip()
+    # Gender, birth date and the attributes are counted in the composition report.
+    with summaries.track(members=[member.pk]):
+        member.save(update_fields=with_version(changed))
+    return member
 
 
 ERASED_NAME = "Đã xóa / erased #%(pk)s"

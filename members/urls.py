@@ -13,6 +13,7 @@ urlpatterns = [
     path("candidates/<int:pk>/", views.CandidateUpdateView.as_view(), name="candidate_update"),
     path("candidates/<int:pk>/admit/", views.CandidateAdmitView.as_view(), name="candidate_admit"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
+    path("<int:pk>/correct/", views.MemberCorrectView.as_view(), name="member_correct"),
     path("<int:pk>/official/", views.MemberMakeOfficialView.as_view(), name="member_make_official"),
     path(
         "<int:pk>/transfer-out/", views.MemberTransferOutView.as_view(), name="member_transfer_out"

@@ -27,6 +27,7 @@ from members.forms import (
     CandidateForm,
     EventCorrectionForm,
     MakeOfficialForm,
+    MemberCorrectionForm,
     RemoveForm,
     TransferInForm,
     TransferOutForm,
@@ -111,6 +112,21 @@ class MemberActionView(ObjectServiceFormView):
     template_name = "members/event_form.html"
     model = Member
     service_argument = context_name = "member"
+
+
+class MemberCorrectView(MemberActionView):
+    """Correct a member's personal details (name, identifiers, attributes), with a reason."""
+
+    form_class = MemberCorrectionForm
+    service = staticmethod(services.member_correct)
+    success_message = gettext_lazy("The details of %(name)s have been corrected.")
+    title = gettext_lazy("Correct the personal details")
+
+    def edited_record(self):
+        return self.target
+
+    def get_initial(self):
+        return {name: getattr(self.target, name) for name in services.PERSONAL_DETAILS}
 
 
 class MemberMakeOfficialView(MemberActionView):
