@@ -11,6 +11,17 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Every user changes their own password (an administrator sets one in the admin).
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/accounts/password/done/"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("accounts/two-factor/", TwoFactorView.as_view(), name="two_factor"),
     path("accounts/two-factor/verify/", TwoFactorVerifyView.as_view(), name="two_factor_verify"),
     # The language switch works on the login page too.

@@ -52,6 +52,11 @@ class ReceiveForm(EstablishForm):
     from_unit = forms.CharField(label=_("Received from"), max_length=255)
 
 
+class RenameForm(ScopedForm):
+    name = forms.CharField(label=_("New name"), max_length=255)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=100)
+
+
 class DissolveForm(ScopedForm):
     date = DateField(label=_("Date"))
     decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)

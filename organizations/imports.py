@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.dates import today
+from config.versioning import with_version
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Zone
 from organizations.scope import committee_path, is_administrator
 from organizations.services import organization_establish
@@ -213,7 +214,7 @@ class OrganizationsFormat(ImportFormat):
                     organization.enterprise = row.refs["enterprise"]
                     organization._change_reason = self.reason
                     organization._history_user = self.user
-                    organization.save(update_fields=list(UPDATABLE))
+                    organization.save(update_fields=with_version(UPDATABLE))
                 continue
             # New rows are resolved here, not in classify: their parent may be a row above.
             refs = self._references(row)
@@ -236,7 +237,7 @@ class OrganizationsFormat(ImportFormat):
                         starts = today()
                     if starts is not None:
                         organization.ledger_starts_on = starts
-                        organization.save(update_fields=["ledger_starts_on"])
+                        organization.save(update_fields=with_version(["ledger_starts_on"]))
                     # The service knows no import: name it and its user in the history.
                     stamp = {"history_change_reason": self.reason, "history_user": self.user}
                     organization.history.update(**stamp)

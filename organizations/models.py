@@ -220,6 +220,8 @@ class PartyOrganization(models.Model):
     )
 
     objects = PartyOrganizationQuerySet.as_manager()
+    # The edit forms' version (config/versioning.py): no save overwrites a newer one.
+    updated_at = version_field()
     history = HistoricalRecords(excluded_fields=["path"], bases=[HistorySource])
 
     class Meta:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from config.dates import validate_not_future
 from config.errors import check_fields, field_error
+from config.versioning import check_version, with_version
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Zone
 from reports import summaries
 
@@ -195,7 +196,7 @@ def _end(
             note=note,
         )
         organization.is_active = False
-        organization.save(update_fields=["is_active"])
+        organization.save(update_fields=with_version(["is_active"]))
 
 
 @transaction.atomic
@@ -322,7 +323,7 @@ def _move(organization, new_parent, date, decision_number) -> None:
     )
     old_prefix = organization.path
     organization.parent = new_parent
-    organization.save(update_fields=["parent"])
+    organization.save(update_fields=with_version(["parent"]))
     _set_path(organization)
     descendants = list(
         PartyOrganization.objects.filter(path__startswith=old_prefix).exclude(pk=organization.pk)
@@ -333,6 +334,32 @@ def _move(organization, new_parent, date, decision_number) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
+def organization_rename(
+    *, organization: PartyOrganization, name: str, reason: str, version: str | None = None
+) -> PartyOrganization:
+    """Give an organization its new name (or correct a misspelt one); the history keeps the
+    old name with the reason. The reports name organizations as they are named today.
+
+    `version` is the one the form was read at (config/versioning.py).
+    """
+    organization = PartyOrganization.objects.select_for_update().get(pk=organization.pk)
+    if version is not None:
+        check_version(organization, version)
+    name = " ".join(name.split())
+    if not reason.strip():
+        raise field_error("reason", _("Say why the name changes."), "required")
+    if not name:
+        raise field_error("name", _("Enter the new name."), "required")
+    if name == organization.name:
+        raise field_error("name", _("This is already the organization's name."), "unchanged")
+    organization.name = name
+    check_fields(organization, exclude=["parent", "enterprise", "path"])
+    organization._change_reason = reason.strip()
+    organization.save(update_fields=with_version(["name"]))
+    return organization
+
+
 def enterprise_save(enterprise: Enterprise) -> Enterprise:
     """Save a new or changed enterprise: the committee that registers it and its ownership
     count in the summary rows (coverage, organizations by ownership)."""

@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "<int:pk>/dissolve/", views.OrganizationDissolveView.as_view(), name="organization_dissolve"
     ),
+    path("<int:pk>/rename/", views.OrganizationRenameView.as_view(), name="organization_rename"),
     path("<int:pk>/move/", views.OrganizationMoveView.as_view(), name="organization_move"),
     path(
         "<int:pk>/transfer-out/",

@@ -25,6 +25,7 @@ from organizations.forms import (
     MoveForm,
     OrganizationTransferOutForm,
     ReceiveForm,
+    RenameForm,
 )
 from organizations.models import Enterprise, PartyOrganization, Zone
 from organizations.scope import committee_path
@@ -155,6 +156,23 @@ class OrganizationActionView(ObjectServiceFormView):
             self.request.user.profile, "committee_id", None
         ):
             raise PermissionDenied
+
+
+class OrganizationRenameView(OrganizationActionView):
+    form_class = RenameForm
+    service = staticmethod(services.organization_rename)
+    title = gettext_lazy("Rename")
+    success_message = gettext_lazy("The organization is now named %(name)s.")
+
+    def edited_record(self):
+        return self.target
+
+    def get_initial(self):
+        return {"name": self.target.name}
+
+    def perform(self, data):
+        # The renamed organization, so that the message names it by its new name.
+        return services.organization_rename(organization=self.target, **data)
 
 
 class OrganizationDissolveView(OrganizationActionView):
