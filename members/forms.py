@@ -75,6 +75,10 @@ class MemberCorrectionForm(PersonForm):
 class AdmitForm(PersonForm):
     date = DateField(label=_("Admission date"))
     decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
+    different_person = forms.BooleanField(
+        label=_("I have checked: this is another person with the same name and birth date"),
+        required=False,
+    )
     field_order = ["organization", "date", "decision_number"]
 
     def __init__(self, *args, **kwargs):

@@ -1,14 +1,16 @@
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Value
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
 from config.audit import log_access
-from config.dates import add_months, today
+from config.dates import add_months, dmy, today
 from config.exports import SafeExportMixin
 from config.history import history_rows
 from config.pagination import BoundedLazyPaginator, KeysetPaginator, NameKey
@@ -84,6 +86,32 @@ class MemberFormView(ServiceFormView):
     template_name = "members/event_form.html"
 
 
+def check_new_person(user, data) -> None:
+    """A new person with the name and birth date of a member in the user's scope is most
+    often that member entered twice: saved only once the clerk confirms (`different_person`).
+    Checked in the write, after the repeated-form check, so a double click is not asked."""
+    confirmed = data.pop("different_person", False)
+    name, born = " ".join(data.get("full_name", "").split()), data.get("birth_date")
+    if confirmed or not (name and born):
+        return
+    same = (
+        Member.objects.for_user(user)
+        .annotate(name_key=NameKey("full_name"))
+        .filter(name_key=NameKey(Value(name)), birth_date=born)
+    )
+    for identifier in ("national_id", "card_number"):
+        # The same identifiers: the person coming back, whom the service continues.
+        if data.get(identifier):
+            same = same.exclude(**{identifier: data[identifier]})
+    same = same.select_related("organization").first()
+    if same is not None:
+        message = _(
+            "%(name)s, born %(born)s, is already a member (%(organization)s). If this is "
+            "another person, tick this box and save again."
+        ) % {"name": same.full_name, "born": dmy(born), "organization": same.organization}
+        raise ValidationError({"different_person": message}, code="same_person")
+
+
 class MemberAdmitView(MemberFormView):
     form_class = AdmitForm
 
@@ -92,6 +120,7 @@ class MemberAdmitView(MemberFormView):
     success_message = gettext_lazy("%(name)s has been admitted.")
 
     def perform(self, data):
+        check_new_person(self.request.user, data)
         return services.member_admit(**data)
 
 
@@ -103,6 +132,7 @@ class MemberTransferInView(MemberAdmitView):
     success_message = gettext_lazy("%(name)s has been transferred in.")
 
     def perform(self, data):
+        check_new_person(self.request.user, data)
         return services.member_transfer_in(**data)
 
 

@@ -93,3 +93,28 @@ def test_the_summary_rows_follow_a_corrected_gender(member):
     services.member_correct(member=member, reason="Nhập nhầm giới tính", gender=flipped)
     assert Member.objects.get(pk=member.pk).gender == flipped
     assert_rows_equal_a_rebuild()
+
+
+def test_a_second_person_with_a_members_name_and_birth_date_needs_a_confirmation(login, member):
+    from members.models import MemberEvent
+
+    cell = member.organization
+    data = {
+        "organization": cell.pk,
+        "date": "01/12/2026",
+        "full_name": "  " + member.full_name.replace(" ", "  ") + " ",
+        "gender": member.gender,
+        "birth_date": member.birth_date.strftime("%d/%m/%Y"),
+        "ethnicity": "",
+    }
+    client = login("canbo")
+    before = Member.objects.count()
+    response = client.post(reverse("members:member_admit"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "đã là đảng viên" in page and member.organization.name in page
+    assert Member.objects.count() == before
+    response = client.post(reverse("members:member_admit"), {**data, "different_person": "on"})
+    assert response.status_code == 302, response.content.decode()[:300]
+    assert Member.objects.count() == before + 1
+    assert MemberEvent.objects.filter(member__pk=Member.objects.latest("pk").pk).count() == 1
