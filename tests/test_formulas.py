@@ -188,7 +188,7 @@ def poisoned():
     """A Hanoi member and organization holding the payload, written past the forms (as a
     record from before the forms refused it)."""
     member = Member.objects.filter(organization__code="HN-001").order_by("pk").first()
-    Member.objects.filter(pk=member.pk).update(full_name=PAYLOAD, education="\t" + PAYLOAD[1:])
+    Member.objects.filter(pk=member.pk).update(full_name=PAYLOAD, education="\t@SUM(A1)")
     PartyOrganization.objects.filter(code="HN-QM").update(name=PAYLOAD)
     return member
 

@@ -180,6 +180,7 @@ MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
 # Text between two tags: a cell's value (MAX_CELL characters, up to 4 bytes each and
 # "&amp;" for "&") or the spaces between tags. A longer run is padding.
 MAX_RUN = 8 * MAX_CELL
+DOCTYPE = b"<!DOCTYPE"
 # Elements inside one cell (rich-text runs): the cell's XML is held whole while it is read.
 MAX_CELL_ELEMENTS = 1000
 
@@ -218,8 +219,7 @@ def _part_limit(name: str) -> int | None:
 def _check_archive(binary) -> None:
     """Refuse an archive whose directory promises more than the limits (a zip bomb)."""
     import zipfile
-
-    from django.conf import settings
+    import zlib
 
     binary.seek(0)
     # zipfile reads the whole central directory into memory: count it before.
@@ -230,11 +230,24 @@ def _check_archive(binary) -> None:
     _check_count(end[zipfile._ECD_ENTRIES_TOTAL])
     try:
         with zipfile.ZipFile(binary) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+            _check_parts(archive)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        ValueError,
+        OSError,
+        EOFError,
+    ) as exc:
         raise FileError(_("The file is not a readable XLSX workbook.")) from exc
     finally:
         binary.seek(0)
+
+
+def _check_parts(archive) -> None:
+    from django.conf import settings
+
+    infos = archive.infolist()
     _check_count(len(infos))
     total = sum(info.file_size for info in infos)
     if total > settings.IMPORT_XLSX_MAX_UNCOMPRESSED:
@@ -268,20 +281,39 @@ def _check_archive(binary) -> None:
                 )
                 % {"part": name, "ratio": ratio, "limit": settings.IMPORT_XLSX_MAX_RATIO}
             )
+    for info in infos:
+        if _part_limit(info.filename) is not None:
+            # Within its limit: read once, in chunks, for a document type declaration.
+            with archive.open(info) as part:
+                _refuse_entities(iter(lambda part=part: part.read(CHUNK), b""))
+
+
+def _refuse_entities(chunks) -> None:
+    """Refuse a part with a document type declaration: entities declared there expand,
+    inside the parser, far beyond the bytes read (expat stops at 100 times the input only).
+    Spreadsheet programs never write one."""
+    tail = b""
+    for chunk in chunks:
+        if DOCTYPE in tail + chunk[: len(DOCTYPE)] or DOCTYPE in chunk:
+            raise FileError(_("The file is not a readable XLSX workbook."))
+        tail = chunk[-len(DOCTYPE) :]
 
 
 class _CountedPart:
     """A part of the archive read in chunks: never more than its declared size (zipfile
-    stops there and checks the CRC), never a text run longer than MAX_RUN between tags."""
+    stops there and checks the CRC), never a text run longer than MAX_RUN between tags, no
+    document type declaration (`_refuse_entities`)."""
 
     def __init__(self, raw, declared: int):
-        self.raw, self.declared, self.read_bytes, self.run = raw, declared, 0, 0
+        self.raw, self.declared, self.read_bytes, self.run, self.tail = raw, declared, 0, 0, b""
 
     def read(self, size=-1):
         data = self.raw.read(CHUNK if size is None or size < 0 else min(size, CHUNK))
         self.read_bytes += len(data)
         if self.read_bytes > self.declared:
             raise FileError(_("The file is not a readable XLSX workbook."))
+        _refuse_entities([self.tail + data])
+        self.tail = data[-len(DOCTYPE) :]
         pieces = data.split(b"<")
         self.run += len(pieces[0])
         longest = max(self.run, *map(len, pieces[1:-1])) if len(pieces) > 2 else self.run

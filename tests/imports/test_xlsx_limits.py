@@ -208,6 +208,28 @@ def test_a_part_larger_than_its_declared_size_is_refused(tmp_path, english):
     assert str(refused.value) == "The file is not a readable XLSX workbook."
 
 
+@pytest.mark.parametrize("part", [SHEET, "xl/workbook.xml"])
+def test_a_document_type_declaration_is_refused(part, tmp_path, english):
+    """Entities declared in one expand inside the parser, far beyond the bytes read."""
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "' + b"A" * 1000 + b'">'
+        b'<!ENTITY b "' + b"&a;" * 1000 + b'">]>'
+    )
+    if part == SHEET:
+        chunks = [laughs, HEAD, row(1, FIG), b'<row r="2"><c t="inlineStr"><is><t>']
+        path = workbook(
+            tmp_path / "laughs.xlsx", [*chunks, b"&b;" * 20, b"</t></is></c></row>", TAIL]
+        )
+    else:
+        original = zipfile.ZipFile(io.BytesIO(xlsx([FIG]))).read(part)
+        replace = {part: original.replace(b"<workbook", laughs[21:] + b"<workbook", 1)}
+        path = workbook(tmp_path / "laughs.xlsx", [HEAD, row(1, FIG), TAIL], replace=replace)
+    with pytest.raises(FileError) as refused, path.open("rb") as binary:
+        for _row in open_sheet(binary).rows:
+            pass
+    assert str(refused.value) == "The file is not a readable XLSX workbook."
+
+
 def test_a_cell_longer_than_the_csv_limit_is_refused_at_its_row_and_column(user, english):
     long = ["HN-KCNCX", "31/12/2023", "x" * 10_001, "1"]
     summary = run("figures", user("canbo"), xlsx([FIG, ["HN-KCNCX", "31/12/2022", 1, 2], long]))
