@@ -15,6 +15,18 @@ class PortalAdminSite(admin.AdminSite):
         verified = getattr(request.user, "is_verified", lambda: False)()
         return request.user.is_active and request.user.is_superuser and verified
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every form of the admin refuses control characters, as the portal's do (the
+        # users' admin has a form of its own to add one).
+        from config.forms import PrintableTextMixin
+
+        admin_class = admin_class or admin.ModelAdmin
+        for name in ("form", "add_form"):
+            form = options.get(name) or getattr(admin_class, name, None)
+            if form is not None and not issubclass(form, PrintableTextMixin):
+                options[name] = type(form.__name__, (PrintableTextMixin, form), {})
+        super().register(model_or_iterable, admin_class, **options)
+
 
 class ReadOnlyAdmin:
     """Shown in the admin, never added, changed or deleted there."""

@@ -1,38 +1,46 @@
 """Spreadsheet exports that cannot carry formulas (CSV/formula injection, OWASP).
 
-A cell that starts with = + - @, a tab or a carriage return is read by Excel and LibreOffice
-as a formula; prefixing it with an apostrophe makes it plain text. Numbers are left alone.
+Every cell of every export (list and report tables, the import formats' data and templates,
+the report commands' CSV) goes through `safe_cell`. A text that Excel or LibreOffice would
+read as a formula (= + - @, also full width, also after spaces, tabs or line breaks) gets an
+apostrophe in front and is plain text; numbers and dates are left alone. The control
+characters are stripped first, so that none can hide the formula from the check (and XLSX
+cannot hold them anyway); tab and line breaks stay, as a note's lines.
 """
 
 from django_tables2.export import ExportMixin, TableExport
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from config.text import CONTROL_BUT_LINES
+
+# = + - @ and their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20).
+FORMULA_CHARACTERS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+# What a spreadsheet skips before it looks for the formula character.
+SKIPPED = " \t\r\n\u00a0\u3000"
 
 
-def neutralize(value):
-    # A text that already starts with an apostrophe and a formula character gets a second
-    # apostrophe, so that an import that strips one gives the text back unchanged.
-    if isinstance(value, str) and (
-        value.startswith(FORMULA_STARTS) or (value[:1] == "'" and value[1:2] in FORMULA_STARTS)
-    ):
-        return "'" + value
-    return value
+def looks_like_formula(text: str) -> bool:
+    return text.lstrip(SKIPPED)[:1] in FORMULA_CHARACTERS
 
 
-def printable(value):
-    """Without the control characters that XLSX cannot hold (and no spreadsheet shows)."""
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+def needs_apostrophe(text: str) -> bool:
+    # A text that already starts with apostrophes before a formula gets one more, so that an
+    # import that strips one (reports.importing.values.unescape) gives the text back.
+    return looks_like_formula(text.lstrip("'"))
 
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+
+def safe_cell(value):
+    """A cell as it may be written to CSV or XLSX: never a formula, no control characters."""
+    if not isinstance(value, str):
+        return value
+    text = CONTROL_BUT_LINES.sub("", value)
+    return "'" + text if needs_apostrophe(text) else text
 
 
 class SafeTableExport(TableExport):
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
-        rows = [tuple(neutralize(printable(cell)) for cell in row) for row in dataset]
-        dataset.headers = [neutralize(header) for header in dataset.headers]
+        rows = [tuple(safe_cell(cell) for cell in row) for row in dataset]
+        dataset.headers = [safe_cell(header) for header in dataset.headers]
         del dataset[:]
         for row in rows:
             dataset.append(row)

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.text import refuse_control, refuse_control_but_lines
+
 
 class PickerDateInput(forms.DateInput):
     """A dd/mm/yyyy text box with the vendored flatpickr calendar (static/js/portal.js)."""
@@ -31,7 +33,31 @@ class DateField(forms.DateField):
     default_error_messages = {"invalid": _("Enter a valid date (dd/mm/yyyy).")}
 
 
-class ScopedForm(forms.Form):
+class PrintableTextMixin:
+    """Every text field of the form refuses control characters (config.text): the fields
+    declared, the ones a ModelForm makes from CharField/TextField, and the ones added in
+    `__init__`, since the validators are attached when the form is cleaned. A Textarea may
+    hold line breaks and tabs."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not isinstance(field, forms.JSONField):
+                multiline = isinstance(field.widget, forms.Textarea)
+                validator = refuse_control_but_lines if multiline else refuse_control
+                if validator not in field.validators:
+                    field.validators.append(validator)
+        super().full_clean()
+
+
+class PortalForm(PrintableTextMixin, forms.Form):
+    """The base of the portal's forms."""
+
+
+class PortalModelForm(PrintableTextMixin, forms.ModelForm):
+    """The base of the portal's model forms (and of the admin's, config.admin)."""
+
+
+class ScopedForm(PortalForm):
     """A form that knows its user, so that every choice it offers comes from the user's scope."""
 
     def __init__(self, *args, user, **kwargs):
@@ -39,7 +65,7 @@ class ScopedForm(forms.Form):
         self.user = user
 
 
-class TOTPCodeForm(forms.Form):
+class TOTPCodeForm(PortalForm):
     """The six-digit code of an authenticator app, checked against one device (django-otp
     throttles repeated wrong codes on the device)."""
 

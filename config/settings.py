@@ -216,6 +216,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 IMPORT_ROOT = Path(os.environ.get("IMPORT_ROOT", BASE_DIR / "var" / "imports"))
 IMPORT_FILE_HOURS = 24
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "100")) * 1024 * 1024
+# An XLSX file is a zip archive; what it unpacks to is checked before it is parsed
+# (reports/importing/reading.py). The sheet is read as a stream (its size costs time, not
+# memory); the shared strings and the other XML parts are parsed whole by openpyxl, at about
+# 7 bytes of memory per byte of XML for the worst content: these defaults keep a 100 MB upload
+# under 300 MB of memory. Larger files can be imported as CSV.
+IMPORT_XLSX_MAX_UNCOMPRESSED = int(os.environ.get("IMPORT_XLSX_MAX_UNCOMPRESSED_MB", "1024")) << 20
+IMPORT_XLSX_MAX_STRINGS = int(os.environ.get("IMPORT_XLSX_MAX_STRINGS_MB", "16")) << 20
+IMPORT_XLSX_MAX_PART = int(os.environ.get("IMPORT_XLSX_MAX_PART_MB", "2")) << 20
+# A part of over 1 MB that unpacks to more than this many times its packed size is a bomb
+# (sheets that Excel or LibreOffice write stay far below).
+IMPORT_XLSX_MAX_RATIO = int(os.environ.get("IMPORT_XLSX_MAX_RATIO", "100"))
+IMPORT_XLSX_MAX_PARTS = int(os.environ.get("IMPORT_XLSX_MAX_PARTS", "1000"))
 # A form's fields (files aside) hold at most this; a body above it (files included) is refused
 # before it is read on every page but the import upload (config.middleware.UploadLimitMiddleware).
 # Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, never whole in memory.

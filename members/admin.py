@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin import LedgerReadOnlyAdmin, ReadOnlyAdmin
+from config.forms import PortalForm
 from members.models import AccessLog, Candidate, Member, MemberEvent
 from members.services import member_erase
 from reports import summaries
 
 
-class ErasureForm(forms.Form):
+class ErasureForm(PortalForm):
     reason = forms.CharField(
         label=gettext_lazy("Reason for the erasure"),
         max_length=255,

@@ -2,7 +2,7 @@ from dal import autocomplete
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DateField, IdChoiceField, ScopedForm
+from config.forms import DateField, IdChoiceField, PortalModelForm, ScopedForm
 from members.models import (
     Candidate,
     Ethnicity,
@@ -129,7 +129,7 @@ class RemoveForm(ScopedForm):
     )
 
 
-class CandidateForm(forms.ModelForm):
+class CandidateForm(PortalModelForm):
     """An outstanding candidate; every choice comes from the user's scope."""
 
     awareness_class_on = DateField(label=_("Party awareness class attended on"), required=False)

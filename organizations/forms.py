@@ -2,7 +2,13 @@ from dal import autocomplete, forward
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DateField, ForwardingModelSelect2, IdChoiceField, ScopedForm
+from config.forms import (
+    DateField,
+    ForwardingModelSelect2,
+    IdChoiceField,
+    PortalModelForm,
+    ScopedForm,
+)
 from organizations.models import Enterprise, PartyOrganization, Zone
 
 Kind = PartyOrganization.Kind
@@ -81,7 +87,7 @@ class OrganizationTransferOutForm(ScopedForm):
     decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(PortalModelForm):
     class Meta:
         model = Enterprise
         fields = ["name", "zone", "ownership", "investor_country", "workforce", "committee"]

@@ -5,6 +5,8 @@ import datetime
 
 from django.core.management.base import CommandError
 
+from config.exports import safe_cell
+
 
 def iso_date(text: str) -> datetime.date:
     """A command's YYYY-MM-DD argument."""
@@ -24,12 +26,15 @@ def committee_by_code(code: str):
     return found
 
 
-def cell(value) -> str:
-    """None is an unknown figure: an empty cell, never 0."""
-    return "" if value is None else str(value)
+def cell(value):
+    """None is an unknown figure: an empty cell, never 0. Numbers stay numbers, so that
+    `safe_cell` tells a negative change from a text that starts with "-"."""
+    return "" if value is None else value
 
 
 def write_rows(stdout, columns: list[str], rows: list[list], output_format: str) -> None:
+    # A report's CSV goes into spreadsheets too: through the one neutralising function.
+    rows = [[safe_cell(value) for value in row] for row in rows]
     if output_format == "csv":
         writer = csv.writer(stdout, lineterminator="\n")
         writer.writerow(columns)

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.dates import today
-from config.forms import DateField, IdChoiceField
+from config.forms import DateField, IdChoiceField, PortalForm, PortalModelForm
 from organizations.forms import organization_field
 from organizations.models import PartyOrganization
 from reports.models import Metric, Target
@@ -50,7 +50,7 @@ class CommitteeChoiceField(IdChoiceField):
         return super().to_python(value)
 
 
-class CommitteeForm(forms.Form):
+class CommitteeForm(PortalForm):
     """A committee of the user's scope, by code, chosen by autocomplete (there can be
     thousands nationally)."""
 
@@ -123,7 +123,7 @@ def quick_periods(committee: PartyOrganization):
 TARGET_METRICS = (Metric.ORGANIZATIONS_ESTABLISHED, Metric.MEMBERS_ADMITTED)
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(PortalModelForm):
     """A yearly plan, congress or supplementary target of a committee in the user's scope."""
 
     metric = forms.ChoiceField(label=_("Metric"), choices=[(m, m.label) for m in TARGET_METRICS])

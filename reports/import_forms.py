@@ -4,10 +4,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.forms import PortalForm
 from reports.importing.registry import CHOICES
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(PortalForm):
     """Choose a format and a file; the file is checked before anything is written."""
 
     format = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=CHOICES)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from config import audit
 from config.dates import dmy
+from config.text import CONTROL_MESSAGE, has_control
 from reports.importing.bulk import background_copies
 from reports.importing.reading import FileError, open_sheet
 from reports.importing.values import CellError, choice_lookup, parse_choice
@@ -187,9 +188,16 @@ class ImportFormat:
     # Shared helpers -------------------------------------------------------------------------
 
     def cell(self, row: Row, cells: dict, key: str, parser: Callable, **kwargs):
-        """Parse one cell with `parser`, recording its error on the row."""
+        """Parse one cell with `parser`, recording its error on the row.
+
+        Every cell comes through here: a text with a control character is refused whatever
+        the column (config.text), as the forms refuse it."""
+        value = cells.get(key)
+        if isinstance(value, str) and has_control(value):
+            row.fail(key, str(CONTROL_MESSAGE))
+            return None
         try:
-            return parser(cells.get(key), **kwargs)
+            return parser(value, **kwargs)
         except CellError as exc:
             row.fail(key, str(exc))
             return None

@@ -3,7 +3,7 @@
 Rows are generated from the database a chunk at a time and written as they come (a CSV
 response streams; an XLSX is built by openpyxl's write-only mode in a temporary file), so an
 export of a province's members does not hold them all in memory. Text cells that a
-spreadsheet would read as a formula are neutralised (config.exports.neutralize); the importer
+spreadsheet would read as a formula are neutralised (config.exports.safe_cell); the importer
 strips that apostrophe again.
 """
 
@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from config.dates import dmy
-from config.exports import neutralize, printable
+from config.exports import safe_cell
 from members.models import Member
 from organizations.models import OrganizationEvent, PartyOrganization
 from reports.importing.registry import format_class
@@ -105,8 +105,7 @@ def header(format_name: str, *, vietnamese: bool = False) -> list[str]:
 
 
 def rows(format_name: str, user) -> Iterator[list]:
-    for row in ROWS[format_name](user):
-        yield [neutralize(cell) for cell in row]
+    yield from ROWS[format_name](user)
 
 
 class _Echo:
@@ -117,9 +116,9 @@ class _Echo:
 def csv_lines(head: list[str], body) -> Iterator[str]:
     """CSV text line by line, starting with a BOM so that Excel reads it as UTF-8."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(head)
+    yield "\ufeff" + writer.writerow([safe_cell(cell) for cell in head])
     for row in body:
-        yield writer.writerow(row)
+        yield writer.writerow([safe_cell(cell) for cell in row])
 
 
 def xlsx_file(head: list[str], body):
@@ -128,10 +127,10 @@ def xlsx_file(head: list[str], body):
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
-    sheet.append(head)
+    sheet.append([safe_cell(cell) for cell in head])
     for row in body:
-        # openpyxl refuses control characters; older records may hold some.
-        sheet.append([printable(cell) for cell in row])
+        # safe_cell also strips the control characters openpyxl refuses (older records).
+        sheet.append([safe_cell(cell) for cell in row])
     out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open, for a FileResponse)
     book.save(out)
     out.seek(0)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 CHUNK = 1 << 16
 # A single cell longer than this is not a spreadsheet cell; csv's default limit is 128 KB.
@@ -150,49 +151,317 @@ def _csv_sheet(binary) -> Sheet:
     )
 
 
-def _xlsx_cell(value):
+def _xlsx_cell(value, row: int, column: int):
     """XLSX cells keep their types: dates stay dates and whole numbers lose their ".0"."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
+        if len(value) > MAX_CELL:
+            # The CSV reader refuses such a cell too (csv.field_size_limit).
+            raise FileError(
+                _("Row %(row)d, column %(column)s: a cell holds at most %(limit)d characters.")
+                % {"row": row, "column": get_column_letter(column), "limit": MAX_CELL}
+            )
         return clean(value)
     return value
 
 
-def _xlsx_sheet(binary) -> Sheet:
-    from openpyxl import load_workbook
+# An XLSX file is a zip archive: a 1 MB upload can unpack to gigabytes. Before openpyxl
+# parses anything, the archive's directory is checked against the limits in settings
+# (IMPORT_XLSX_*); the sheet is then read by `_xlsx_rows`, which holds one cell's XML at a
+# time whatever the sheet's size, and counts what it unpacks.
+SHEET_PREFIX = "xl/worksheets/"
+SHARED_STRINGS = "xl/sharedStrings.xml"
+# A ratio above the limit is only suspicious in a part of some size (a tiny part of repeated
+# tags compresses well too).
+RATIO_FLOOR = 1 << 20
+# Excel's own limits: a row beyond them is not from a spreadsheet.
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+# Text between two tags: a cell's value (MAX_CELL characters, up to 4 bytes each and
+# "&amp;" for "&") or the spaces between tags. A longer run is padding.
+MAX_RUN = 8 * MAX_CELL
+DOCTYPE = b"<!DOCTYPE"
+# Elements inside one cell (rich-text runs): the cell's XML is held whole while it is read.
+MAX_CELL_ELEMENTS = 1000
 
+
+def _size_text(size: int) -> str:
+    from django.template.defaultfilters import filesizeformat
+
+    return filesizeformat(size)
+
+
+def _check_count(count: int) -> None:
+    from django.conf import settings
+
+    if count > settings.IMPORT_XLSX_MAX_PARTS:
+        raise FileError(
+            _(
+                "The workbook cannot be read safely: it has %(count)d parts "
+                "(the limit is %(limit)d)."
+            )
+            % {"count": count, "limit": settings.IMPORT_XLSX_MAX_PARTS}
+        )
+
+
+def _part_limit(name: str) -> int | None:
+    """The unpacked size allowed to a part that openpyxl reads whole: the XML parts, the
+    sheets aside (streamed by `_xlsx_rows`); pictures and other binary parts are never read."""
+    from django.conf import settings
+
+    if name == SHARED_STRINGS:
+        return settings.IMPORT_XLSX_MAX_STRINGS
+    if name.endswith((".xml", ".rels")) and not name.startswith(SHEET_PREFIX):
+        return settings.IMPORT_XLSX_MAX_PART
+    return None
+
+
+def _check_archive(binary) -> None:
+    """Refuse an archive whose directory promises more than the limits (a zip bomb)."""
+    import zipfile
+    import zlib
+
+    binary.seek(0)
+    # zipfile reads the whole central directory into memory: count it before.
+    end = zipfile._EndRecData(binary)  # the end record zipfile itself reads first
+    binary.seek(0)
+    if end is None:
+        raise FileError(_("The file is not a readable XLSX workbook."))
+    _check_count(end[zipfile._ECD_ENTRIES_TOTAL])
     try:
-        # read_only streams the sheet's XML instead of building the whole workbook.
-        book = load_workbook(binary, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        values = sheet.iter_rows(values_only=True)
+        with zipfile.ZipFile(binary) as archive:
+            _check_parts(archive)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        ValueError,
+        OSError,
+        EOFError,
+    ) as exc:
+        raise FileError(_("The file is not a readable XLSX workbook.")) from exc
+    finally:
+        binary.seek(0)
+
+
+def _check_parts(archive) -> None:
+    from django.conf import settings
+
+    infos = archive.infolist()
+    _check_count(len(infos))
+    total = sum(info.file_size for info in infos)
+    if total > settings.IMPORT_XLSX_MAX_UNCOMPRESSED:
+        raise FileError(
+            _(
+                "The workbook cannot be read safely: it unpacks to %(size)s (the limit is "
+                "%(limit)s). Save it again in Excel, or as CSV."
+            )
+            % {
+                "size": _size_text(total),
+                "limit": _size_text(settings.IMPORT_XLSX_MAX_UNCOMPRESSED),
+            }
+        )
+    for info in infos:
+        name, size = info.filename, info.file_size
+        limit = _part_limit(name)
+        if limit is not None and size > limit:
+            raise FileError(
+                _(
+                    "The workbook cannot be read safely: its part “%(part)s” unpacks to "
+                    "%(size)s (the limit is %(limit)s). Save it again in Excel, or as CSV."
+                )
+                % {"part": name, "size": _size_text(size), "limit": _size_text(limit)}
+            )
+        ratio = size / max(info.compress_size, 1)
+        if size > RATIO_FLOOR and ratio > settings.IMPORT_XLSX_MAX_RATIO:
+            raise FileError(
+                _(
+                    "The workbook cannot be read safely: its part “%(part)s” unpacks to "
+                    "%(ratio)d times its packed size (the limit is %(limit)d)."
+                )
+                % {"part": name, "ratio": ratio, "limit": settings.IMPORT_XLSX_MAX_RATIO}
+            )
+    for info in infos:
+        if _part_limit(info.filename) is not None:
+            # Within its limit: read once, in chunks, for a document type declaration.
+            with archive.open(info) as part:
+                _refuse_entities(iter(lambda part=part: part.read(CHUNK), b""))
+
+
+def _refuse_entities(chunks) -> None:
+    """Refuse a part with a document type declaration: entities declared there expand,
+    inside the parser, far beyond the bytes read (expat stops at 100 times the input only).
+    Spreadsheet programs never write one."""
+    tail = b""
+    for chunk in chunks:
+        if DOCTYPE in tail + chunk[: len(DOCTYPE)] or DOCTYPE in chunk:
+            raise FileError(_("The file is not a readable XLSX workbook."))
+        tail = chunk[-len(DOCTYPE) :]
+
+
+class _CountedPart:
+    """A part of the archive read in chunks: never more than its declared size (zipfile
+    stops there and checks the CRC), never a text run longer than MAX_RUN between tags, no
+    document type declaration (`_refuse_entities`)."""
+
+    def __init__(self, raw, declared: int):
+        self.raw, self.declared, self.read_bytes, self.run, self.tail = raw, declared, 0, 0, b""
+
+    def read(self, size=-1):
+        data = self.raw.read(CHUNK if size is None or size < 0 else min(size, CHUNK))
+        self.read_bytes += len(data)
+        if self.read_bytes > self.declared:
+            raise FileError(_("The file is not a readable XLSX workbook."))
+        _refuse_entities([self.tail + data])
+        self.tail = data[-len(DOCTYPE) :]
+        pieces = data.split(b"<")
+        self.run += len(pieces[0])
+        longest = max(self.run, *map(len, pieces[1:-1])) if len(pieces) > 2 else self.run
+        if len(pieces) > 1:
+            self.run = len(pieces[-1])
+            longest = max(longest, self.run)
+        if longest > MAX_RUN:
+            raise FileError(
+                _(
+                    "The workbook cannot be read safely: its sheet holds a text of more than "
+                    "%(limit)d characters between two cells."
+                )
+                % {"limit": MAX_RUN}
+            )
+        return data
+
+    def close(self):
+        self.raw.close()
+
+
+def _row_number(text: str) -> int:
+    number = float(text)
+    if not number.is_integer():
+        raise FileError(_("The file is not a readable XLSX workbook."))
+    return int(number)
+
+
+def _xlsx_rows(parser, source) -> Iterator[tuple[int, list]]:
+    """The rows of a sheet as (number, values), read as a stream.
+
+    openpyxl's own reader keeps every row element it has read (cleared, but attached to the
+    sheet) and the text between them: a sheet of millions of tiny rows or of padding took
+    gigabytes. Here each element leaves the tree as soon as it ends, and only the open cell's
+    subtree is kept; `parser` (openpyxl's WorkSheetParser) reads the values, so types, dates
+    and shared strings are openpyxl's."""
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    row_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}row", f"{{{SHEET_MAIN_NS}}}c"
+    stack, cells = [], []
+    depth = elements = 0  # inside a cell: how deep, and how many elements so far
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            if depth:
+                depth, elements = depth + 1, elements + 1
+                if elements > MAX_CELL_ELEMENTS:
+                    raise FileError(_("The file is not a readable XLSX workbook."))
+                continue
+            stack.append(element)
+            if element.tag == cell_tag:
+                depth = elements = 1
+            elif element.tag == row_tag:
+                # As openpyxl's parse_row numbers rows (its cells read `col_counter`).
+                number = element.get("r")
+                parser.row_counter = _row_number(number) if number else parser.row_counter + 1
+                parser.col_counter = 0
+                if not 1 <= parser.row_counter <= MAX_ROWS:
+                    raise FileError(_("The file is not a readable XLSX workbook."))
+                cells = []
+            continue
+        if depth > 1:
+            depth -= 1
+            continue  # inside a cell: kept until the cell ends
+        stack.pop()
+        if depth == 1:
+            depth = 0
+            cell = parser.parse_cell(element)
+            if cell["column"] > MAX_COLUMNS or len(cells) >= MAX_COLUMNS:
+                raise FileError(_("The file is not a readable XLSX workbook."))
+            cells.append(cell)
+        elif element.tag == row_tag:
+            values = [None] * max((cell["column"] for cell in cells), default=0)
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield parser.row_counter, values
+            cells = []
+        if stack:
+            del stack[-1][:]  # the element (and its subtree) leaves the tree
+
+
+def _first_sheet(binary):
+    """openpyxl's reader up to the first sheet, without reading any sheet; and that sheet's
+    declared size. The workbook's parts were checked by `_check_archive`."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    reader = ExcelReader(binary, read_only=True, data_only=True, keep_links=False)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    for _sheet, rel in reader.parser.find_sheets():
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+            book = reader.wb
+            parser = WorkSheetParser(
+                None,
+                reader.shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            declared = reader.archive.getinfo(rel.target).file_size
+            return reader.archive, rel.target, parser, declared
+    reader.archive.close()
+    return None
+
+
+def _xlsx_sheet(binary) -> Sheet:
+    _check_archive(binary)
+    try:
+        found = _first_sheet(binary)
+        if found is None:
+            raise FileError(_("The file is empty: it has no header row."))
+        archive, path, parser, declared = found
+        source = _CountedPart(archive.open(path), declared)
+        values = _xlsx_rows(parser, source)
         first = next(values, None)
+    except FileError:
+        raise
     # A damaged workbook fails in openpyxl, zipfile, zlib or the XML parser in many ways
     # (BadZipFile, zlib.error, ParseError, EOFError, IndexError, NotImplementedError...).
     except Exception as exc:
         raise FileError(_("The file is not a readable XLSX workbook.")) from exc
-    if first is None or all(cell is None for cell in first):
-        book.close()
+    # The header is the sheet's first row (as openpyxl's reader gave it).
+    if first is None or first[0] != 1 or all(cell is None for cell in first[1]):
+        archive.close()
         raise FileError(_("The file is empty: it has no header row."))
-    header = [clean(cell) for cell in first]
+    header = [clean(_xlsx_cell(cell, 1, column)) for column, cell in enumerate(first[1], 1)]
     while header and header[-1] == "":
         header.pop()
 
-    state = {"row": 1}
-
     def rows():
         try:
-            for number, cells in enumerate(values, start=2):
-                state["row"] = number
-                yield number, [_xlsx_cell(cell) for cell in cells]
+            for number, cells in values:
+                yield (
+                    number,
+                    [_xlsx_cell(cell, number, column) for column, cell in enumerate(cells, 1)],
+                )
+        except FileError:
+            raise
         except Exception as exc:  # damaged further down the sheet: see `_xlsx_sheet`
             raise FileError(_("The file is not a readable XLSX workbook.")) from exc
         finally:
-            book.close()
+            archive.close()
 
-    total = max(sheet.max_row or 1, 1)
-    return Sheet(header, rows(), "xlsx", lambda: min(state["row"] / total, 1.0))
+    return Sheet(header, rows(), "xlsx", lambda: min(source.read_bytes / max(declared, 1), 1.0))
 
 
 def open_sheet(binary) -> Sheet:

@@ -8,7 +8,7 @@ import re
 from django.utils.translation import gettext as _
 
 from config.dates import dmy
-from config.exports import FORMULA_STARTS
+from config.exports import needs_apostrophe
 
 
 class CellError(ValueError):
@@ -18,20 +18,14 @@ class CellError(ValueError):
 # "135.460", "135,460", "135 460" (also with a no-break space): groups of three digits.
 _GROUPED = re.compile(r"\d{1,3}(?:([., \u00a0])\d{3})(?:\1\d{3})*")
 FIRST_YEAR, LAST_YEAR = 1900, 2100
-# Control characters (NUL, form feed, ...) have no place in a name and break XLSX and
-# PostgreSQL text; tab and line breaks inside a cell are refused too.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def unescape(text: str) -> str:
     """Undo the apostrophe our exports put before a formula-like cell (round trip)."""
-    rest = text[1:]
-    if text[:1] == "'" and (
-        rest[:1] in FORMULA_STARTS or (rest[:1] == "'" and rest[1:2] in FORMULA_STARTS)
-    ):
-        return rest
+    if text[:1] == "'" and needs_apostrophe(text[1:]):
+        return text[1:]
     return text
 
 
@@ -105,12 +99,12 @@ def _plausible(day: datetime.date, text) -> datetime.date:
 
 
 def parse_text(value, *, max_length: int) -> str:
-    """Text as typed (formula apostrophes of our own exports removed), within a length."""
+    """Text as typed (formula apostrophes of our own exports removed), within a length.
+
+    Control characters were refused before any parser saw the cell (`ImportFormat.cell`)."""
     if value is None:
         return ""
     text = unescape(value if isinstance(value, str) else str(value))
-    if _CONTROL.search(text):
-        raise CellError(_("The text holds control characters (invisible characters such as NUL)."))
     if len(text) > max_length:
         raise CellError(
             _("At most %(limit)d characters (this one has %(length)d).")

