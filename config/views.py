@@ -69,9 +69,15 @@ class RememberedListMixin(RememberedTableMixin):
             "filter_form": SimpleLazyObject(lambda: self.filtered.form),
             "table": self.get_table(**self.get_table_kwargs()),
             "stamp": (summaries.version(), committee_path(user), can_write(user)),
+            **self.remembered_context(),
             **(self.extra_context or {}),
         }
         return self.render_to_response(context)
+
+    def remembered_context(self) -> dict:
+        """More of the fragment's context, lazily (SimpleLazyObject): computed only when the
+        fragment is not remembered."""
+        return {}
 
     @cached_property
     def filtered(self):

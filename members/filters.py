@@ -3,10 +3,11 @@ from dal import autocomplete
 from django.db.models import Case, Exists, Q, Value, When
 from django.db.models.functions import Concat, Upper
 from django.db.models.lookups import StartsWith
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from config.pagination import NameKey
-from members.models import Candidate, Gender, Member, Status
+from members.models import ACTIVE_STATUSES, Candidate, Gender, Member, Status
 from organizations.models import Enterprise, PartyOrganization
 
 
@@ -49,6 +50,9 @@ def scoped_organizations(request):
     )
 
 
+CURRENT, EVERYONE = "current", "all"
+
+
 class MemberFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
@@ -64,7 +68,13 @@ class MemberFilterSet(django_filters.FilterSet):
         widget=autocomplete.ModelSelect2(url="organizations:organization_autocomplete"),
         method="in_organization",
     )
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    # Current members unless asked otherwise: the list says what the dashboard counts.
+    status = django_filters.ChoiceFilter(
+        choices=[(CURRENT, _("Current members")), *Status.choices, (EVERYONE, _("Everyone"))],
+        label=_("Status"),
+        method="with_status",
+        empty_label=None,
+    )
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"))
     # Bounded: a year outside 1..9999 cannot be a date's (year 0 was a server error).
     admitted_year = django_filters.NumberFilter(
@@ -87,8 +97,29 @@ class MemberFilterSet(django_filters.FilterSet):
         # is asked of the list the other filters have narrowed.
         fields = ["organization", "status", "gender", "admitted_year", "ownership", "q"]
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Bound even without a query string (FilterView passes None then), so that the
+        # default status applies to the first page as to every other.
+        if data is None or not data.get("status"):
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            data["status"] = CURRENT
+        super().__init__(data, *args, **kwargs)
+
     def search(self, queryset, name, value):
         return search_people(queryset, value, ["card_number", "national_id"])
+
+    def with_status(self, queryset, name, value):
+        if value == CURRENT:
+            return queryset.filter(status__in=ACTIVE_STATUSES)
+        if value == EVERYONE:
+            return queryset
+        return queryset.filter(status=value)
+
+    def is_unfiltered(self) -> bool:
+        """Only the default (current members): the committee's own figure is the total."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        others = [data.get(name) for name in self.form.fields if name != "status"]
+        return data.get("status") == CURRENT and not any(v not in (None, "") for v in others)
 
     def in_organization(self, queryset, name, value):
         """The organization and everything under it (a committee's members are in its cells)."""

@@ -3,6 +3,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Value
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
@@ -36,6 +37,7 @@ from members.forms import (
 )
 from members.models import AccessLog, Candidate, Member, MemberEvent, Status
 from members.tables import CandidateTable, DueTable, MemberTable
+from reports import summaries
 
 
 class MemberListView(
@@ -50,6 +52,23 @@ class MemberListView(
     table_pagination = {"per_page": 50}
     template_name = "members/member_list.html"
     export_name = "dang-vien"
+    # Beyond this many rows a filtered list says "more than": counting millions is no answer.
+    COUNT_LIMIT = 10_000
+
+    def remembered_context(self):
+        return {"total": SimpleLazyObject(self.total), "count_limit": self.COUNT_LIMIT}
+
+    def total(self) -> tuple[int, bool]:
+        # Asked inside the fragment, after the filter set is built (`filtered`).
+        """How many members the list holds: the committee's figure from the summary rows when
+        nothing narrows the default list, else a count that stops past COUNT_LIMIT."""
+        profile = getattr(self.request.user, "profile", None)
+        committee = profile.committee if profile is not None else None
+        filterset = self.filtered
+        if committee is not None and committee.is_committee and filterset.is_unfiltered():
+            return summaries.totals_of([committee.pk], today())[committee.pk]["party_members"], True
+        found = filterset.qs.order_by().values("pk")[: self.COUNT_LIMIT + 1].count()
+        return min(found, self.COUNT_LIMIT), found <= self.COUNT_LIMIT
 
 
 class MemberDetailView(ScopedQuerysetMixin, DetailView):

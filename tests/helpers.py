@@ -52,3 +52,9 @@ def pass_second_factor(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def unbounded_counts(statements) -> list[str]:
+    """The COUNTs among `statements` (SQL texts) that count a whole list: the members list
+    may count up to its limit (a subquery with LIMIT), never more."""
+    return [sql for sql in statements if "COUNT(" in sql.upper() and " LIMIT " not in sql.upper()]

@@ -18,7 +18,15 @@ from unions.models import MassOrganization
 pytestmark = pytest.mark.django_db
 # Pages that anyone may POST to: they change no committee's data.
 # The user's own session and second factor, not a committee's data: leaders post them too.
-OPEN_POSTS = {"login", "logout", "set_language", "two_factor", "two_factor_verify"}
+OPEN_POSTS = {
+    "login",
+    "logout",
+    "set_language",
+    "two_factor",
+    "two_factor_verify",
+    "password_change",
+    "password_change_done",
+}
 # Pages keyed by an import format's name rather than a record: each serves the user's scope.
 FORMAT_PAGES = {"reports:import_template", "reports:import_export"}
 FORMAT_NAMES = ("organizations", "figures", "targets", "members")
@@ -58,6 +66,7 @@ def hanoi_objects():
         "organizations:organization_detail": cell,
         "organizations:organization_dissolve": cell,
         "organizations:organization_move": cell,
+        "organizations:organization_rename": cell,
         "organizations:organization_transfer_out": cell,
         "organizations:enterprise_update": cell.enterprise,
         "unions:union_detail": union,
@@ -68,6 +77,7 @@ def hanoi_objects():
         "members:member_make_official": member,
         "members:member_transfer_out": member,
         "members:member_remove": member,
+        "members:member_correct": member,
         "members:event_correct": member.events.first(),
         "members:candidate_update": candidate,
         "members:candidate_admit": candidate,

@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig, table_factory
 from config.pagination import KeysetPaginator, NameKey
 from members.models import Candidate, Member, Status
 from organizations.models import PartyOrganization
+from tests.helpers import unbounded_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_members_list_keeps_the_query_budget_on_every_page(
                 pages.append(captured)
         for captured in pages:
             sql = sql_of(captured)
-            assert not any("COUNT(" in statement for statement in sql), query
+            assert not unbounded_counts(sql), query
             assert not any(" OFFSET " in statement for statement in sql), query
 
 
@@ -205,7 +206,8 @@ def test_search_anywhere_in_the_name_when_no_name_begins_with_it(login):
     Member.objects.filter(pk=second.pk).update(full_name="Trần Zeta")
     client = login("canbo.hp")
     # "Zeta" begins a name of the list: only such names.
-    assert records(client.get(LIST, {"q": "zeta"})) == [Member.objects.get(pk=first.pk)]
+    found = records(client.get(LIST, {"q": "zeta", "status": "all"}))
+    assert found == [Member.objects.get(pk=first.pk)]
     # Among official members none begins so: the search asks the narrowed list, then looks
     # anywhere in the names.
     official = records(client.get(LIST, {"q": "zeta", "status": Status.OFFICIAL}))
