@@ -119,12 +119,28 @@ TEMPLATES = [
     },
 ]
 
+# A connection kept between requests (CONN_MAX_AGE) is checked before a request uses it, so
+# that a connection the database dropped costs a reconnection rather than a server error.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database beside a background import (a second process writing for
+    # minutes): in WAL mode pages read while it writes; a write waits up to 20 s for the
+    # lock instead of failing at once ("database is locked"); and a transaction takes the
+    # write lock when it begins (IMMEDIATE), since one that read first and found another
+    # writer when it came to write would fail without waiting. synchronous=NORMAL is WAL's
+    # usual companion: a power cut may lose the last commits, never the file.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A read replica for the report pages (config/routers.py), only when DATABASE_REPLICA_URL is
@@ -133,6 +149,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"],
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
     # A test run has one database: the replica alias reads it with default's connection.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
