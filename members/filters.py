@@ -5,6 +5,7 @@ from django.db.models.functions import Concat, Upper
 from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 
+from config.filters import IdChoiceFilter
 from config.pagination import NameKey
 from members.models import Candidate, Gender, Member, Status
 from organizations.models import Enterprise, PartyOrganization
@@ -58,7 +59,7 @@ class MemberFilterSet(django_filters.FilterSet):
             "national ID number"
         ),
     )
-    organization = django_filters.ModelChoiceFilter(
+    organization = IdChoiceFilter(
         queryset=scoped_organizations,
         label=_("Party organization"),
         widget=autocomplete.ModelSelect2(url="organizations:organization_autocomplete"),
