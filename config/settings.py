@@ -213,6 +213,10 @@ SESSION_REFRESH_SECONDS = 300
 # Two-factor login (django-otp, TOTP): optional for every user, required for administrators.
 # The name an authenticator app shows beside the codes.
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Party statistics")
+# The admin never shows a device's secret key, its otpauth:// address or its QR code: whoever
+# reads them can make the user's codes. (django-otp's pages for them also answered an unknown
+# device with a server error.)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Vietnamese by default, English on request (the language switch in the page header).
 LANGUAGE_CODE = "vi"
