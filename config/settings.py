@@ -132,15 +132,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database beside a background import (a second process writing for
-    # minutes): in WAL mode pages read while it writes; a write waits up to 20 s for the
-    # lock instead of failing at once ("database is locked"); and a transaction takes the
-    # write lock when it begins (IMMEDIATE), since one that read first and found another
-    # writer when it came to write would fail without waiting. synchronous=NORMAL is WAL's
-    # usual companion: a power cut may lose the last commits, never the file.
+    # minutes): in WAL mode pages read while it writes, and a write waits up to 20 s for the
+    # lock instead of failing at once ("database is locked"). synchronous=NORMAL is WAL's
+    # usual companion: a power cut may lose the last commits, never the file. (Not
+    # transaction_mode IMMEDIATE: a transaction that holds the write lock from its start
+    # keeps sqlite3's backup of the same database waiting, for ever, inside a test.)
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
         **DATABASES["default"].get("OPTIONS", {}),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

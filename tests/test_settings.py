@@ -76,7 +76,7 @@ def test_the_sqlite_file_is_in_wal_mode_and_waits_for_the_write_lock(tmp_path, d
     settings' options, applied to a file database (the test database is in memory)."""
     result = read_setting("repr(settings.DATABASES['default']['OPTIONS'])", DEBUG="1")
     options = ast.literal_eval(result.stdout)
-    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] == 20
     handler = ConnectionHandler(
         {
             "default": {
