@@ -77,7 +77,7 @@ def test_an_organization_beyond_any_id_is_an_invalid_choice(login, organization)
     assert "Hãy chọn một lựa chọn hợp lệ" in html
 
 
-def test_an_invalid_organization_in_english(login, settings):
+def test_an_invalid_organization_in_english(login, settings, english):
     client = login("canbo")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(reverse("members:member_list"), {"organization": HUGE})

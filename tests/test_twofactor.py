@@ -138,9 +138,10 @@ def test_a_wrong_code_makes_the_next_one_wait(client, user):
     assert client.get(HOME).status_code == 302
 
 
-def test_a_code_is_accepted_once(client, user):
+def test_a_code_is_accepted_once(client, user, english):
     """Issue 17.6: the same code in a second session (or again in the same one) is refused;
-    the threaded case, on PostgreSQL, is in tests/concurrency/test_totp.py."""
+    the threaded case, on PostgreSQL, is in tests/concurrency/test_totp.py. (`english`
+    gives back the language of the tests after, which a request in English leaves active.)"""
     device = TOTPDevice.objects.create(user=user("canbo"), name="phone", confirmed=True)
     token = code(device)
     first, second = client, Client()
