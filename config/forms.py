@@ -3,7 +3,7 @@
 from dal import autocomplete
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from config.text import refuse_control, refuse_control_but_lines
@@ -67,7 +67,8 @@ class ScopedForm(PortalForm):
 
 class TOTPCodeForm(PortalForm):
     """The six-digit code of an authenticator app, checked against one device (django-otp
-    throttles repeated wrong codes on the device)."""
+    throttles repeated wrong codes on the device, and refuses a code at or before the last one
+    accepted)."""
 
     token = forms.CharField(
         label=_("Code from the authenticator app"),
@@ -83,11 +84,19 @@ class TOTPCodeForm(PortalForm):
 
     def clean_token(self):
         token = "".join(self.cleaned_data["token"].split())
-        if not token.isdigit() or not self.device.verify_token(token):
+        if not token.isdigit() or not self.verify(token):
             raise forms.ValidationError(
                 _("This code is not right. Enter the code the app shows now."), code="invalid"
             )
         return token
+
+    def verify(self, token: str) -> bool:
+        """Check the code against the device read again under a row lock: django-otp records
+        the code's time step on the device to refuse it a second time, and two sessions
+        reading the device at once would both accept it (2 or 3 of 10 did)."""
+        with transaction.atomic():
+            self.device = type(self.device).objects.select_for_update().get(pk=self.device.pk)
+            return self.device.verify_token(token)
 
 
 class ForwardingModelSelect2(autocomplete.ModelSelect2):

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, resolve_url
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -100,6 +101,24 @@ class ReportReplicaMiddleware:
         match = request.resolver_match
         if request.method in ("GET", "HEAD") and match.view_name in routers.REPLICA_VIEWS:
             request._replica_token = routers.reading_reports.set(True)
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: no-store, private` on every response to a logged-in user: pages,
+    fragments and exports may hold personal data (names, birth dates, national IDs), which
+    neither the browser's cache nor a shared proxy may keep. Static files never come here
+    (WhiteNoise answers them first); pages for anonymous visitors (the login page) are left
+    as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 # Session keys of SessionLifetimeMiddleware: when the user logged in and when a request was

@@ -9,13 +9,78 @@ member ends up in a URL, a log or a browser's history.
 """
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
-from django.core.paginator import Page
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import CharField, F, Func, Q
 from django.db.models.lookups import In
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from django_tables2 import LazyPaginator
+from django.views.generic.list import ListView
+from django_tables2 import LazyPaginator, RequestConfig, SingleTableMixin
 from django_tables2.rows import BoundRows
+
+# The most rows a page shows, whatever `?per_page=` asks.
+MAX_PER_PAGE = 200
+# The highest page number looked for: far beyond any list, and its OFFSET fits the databases'
+# integers (99999999999999999999999 does not: OverflowError on SQLite).
+MAX_PAGE = 10**9
+
+
+def whole_number(text) -> int | None:
+    """`text` as a whole number of 1 or more, else None. A number of more than 30 digits is
+    read as 10**30 (int() refuses more than 4,300 digits; no page is that far anyway)."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text) if len(text) <= 30 else 10**30
+    return number if number >= 1 else None
+
+
+class BoundedRequestConfig(RequestConfig):
+    """django-tables2's RequestConfig, with the request's `page` and `per_page` checked first.
+
+    A `per_page` that is not a whole number of 1 or more is ignored (the list's own page
+    size), a larger one than MAX_PER_PAGE is MAX_PER_PAGE; a `page` that is not a number from
+    1 to MAX_PAGE gives the first page. django-tables2 handed `?per_page=-1` to the paginator
+    (a server error) and `?page=99999999999999999999999` to the database (OverflowError on
+    SQLite). A page beyond the end of the list is its last page (the first, for a list that is
+    never counted), as in django-tables2.
+    """
+
+    def configure(self, table):
+        if not self.paginate:
+            return super().configure(table)
+        table.request = self.request
+        order_by = self.request.GET.getlist(table.prefixed_order_by_field)
+        if order_by:
+            table.order_by = order_by
+        kwargs = dict(self.paginate) if hasattr(self.paginate, "items") else {}
+        kwargs.pop("silent", None)
+        per_page = whole_number(self.request.GET.get(table.prefixed_per_page_field))
+        if per_page is not None:
+            kwargs["per_page"] = min(per_page, MAX_PER_PAGE)
+        page = whole_number(self.request.GET.get(table.prefixed_page_field))
+        kwargs["page"] = page if page is not None and page <= MAX_PAGE else 1
+        try:
+            table.paginate(**kwargs)
+        except PageNotAnInteger:
+            table.page = table.paginator.page(1)
+        except EmptyPage:
+            table.page = table.paginator.page(table.paginator.num_pages or 1)
+        return table
+
+
+class BoundedTableMixin(SingleTableMixin):
+    """django-tables2's SingleTableMixin with the request's pagination checked
+    (BoundedRequestConfig): every list of the portal stands on it."""
+
+    def get_table(self, **kwargs):
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        config = BoundedRequestConfig(self.request, paginate=self.get_table_pagination(table))
+        return config.configure(table)
+
+
+class BoundedTableView(BoundedTableMixin, ListView):
+    """django-tables2's SingleTableView on BoundedTableMixin."""
 
 
 class NameKey(Func):
@@ -53,7 +118,7 @@ class BoundedLazyPaginator(LazyPaginator):
     """django-tables2's LazyPaginator (no COUNT(*)), with `?per_page=` capped so that no one
     loads a whole national list in one page."""
 
-    MAX_PER_PAGE = 200
+    MAX_PER_PAGE = MAX_PER_PAGE
 
     def __init__(self, object_list, per_page, *args, **kwargs):
         per_page = min(max(int(per_page), 1), self.MAX_PER_PAGE)

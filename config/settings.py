@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store, private on whatever a logged-in user is sent (personal data).
+    "config.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Every page needs a login unless its view is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -119,12 +121,27 @@ TEMPLATES = [
     },
 ]
 
+# A connection kept between requests (CONN_MAX_AGE) is checked before a request uses it, so
+# that a connection the database dropped costs a reconnection rather than a server error.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database beside a background import (a second process writing for
+    # minutes): in WAL mode pages read while it writes, and a write waits up to 20 s for the
+    # lock instead of failing at once ("database is locked"). synchronous=NORMAL is WAL's
+    # usual companion: a power cut may lose the last commits, never the file. (Not
+    # transaction_mode IMMEDIATE: a transaction that holds the write lock from its start
+    # keeps sqlite3's backup of the same database waiting, for ever, inside a test.)
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A read replica for the report pages (config/routers.py), only when DATABASE_REPLICA_URL is
@@ -133,6 +150,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"],
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
     # A test run has one database: the replica alias reads it with default's connection.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
@@ -196,6 +214,10 @@ SESSION_REFRESH_SECONDS = 300
 # Two-factor login (django-otp, TOTP): optional for every user, required for administrators.
 # The name an authenticator app shows beside the codes.
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Party statistics")
+# The admin never shows a device's secret key, its otpauth:// address or its QR code: whoever
+# reads them can make the user's codes. (django-otp's pages for them also answered an unknown
+# device with a server error.)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Vietnamese by default, English on request (the language switch in the page header).
 LANGUAGE_CODE = "vi"

@@ -13,10 +13,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 from django_otp import login as otp_login
-from django_tables2 import SingleTableMixin
 
 from config import twofactor, versioning
 from config.forms import TOTPCodeForm
+from config.pagination import BoundedTableMixin
 from organizations.models import SubmissionReceipt
 from organizations.scope import can_write, committee_path
 
@@ -29,7 +29,7 @@ class ScopedQuerysetMixin:
         return super().get_queryset().for_user(self.request.user)
 
 
-class RememberedTableMixin(SingleTableMixin):
+class RememberedTableMixin(BoundedTableMixin):
     """A table that the page shows inside a `{% fragment %}` remembered under the data's
     version (`reports.summaries.version`): built, and its rows computed, only when the
     fragment is rendered. An export (a format django-tables2 knows) builds it at once."""

@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import LedgerReadOnlyAdmin, ReadOnlyAdmin
+from config.admin import HistoryAdmin, LedgerReadOnlyAdmin, ReadOnlyAdmin
 from config.forms import PortalForm
 from members.models import AccessLog, Candidate, Member, MemberEvent
 from members.services import member_erase
@@ -36,7 +35,7 @@ class MemberEventInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(HistoryAdmin):
     list_display = ["full_name", "gender", "organization", "status", "admitted_on", "card_number"]
     list_filter = ["status", "gender"]
     search_fields = ["full_name", "card_number", "national_id"]
@@ -90,7 +89,7 @@ class MemberAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MemberEvent)
-class MemberEventAdmin(LedgerReadOnlyAdmin, SimpleHistoryAdmin):
+class MemberEventAdmin(LedgerReadOnlyAdmin, HistoryAdmin):
     list_display = ["member", "kind", "date", "organization", "status_after"]
     list_filter = ["kind"]
     search_fields = ["member__full_name", "decision_number"]
@@ -102,7 +101,7 @@ class MemberEventAdmin(LedgerReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(SimpleHistoryAdmin):
+class CandidateAdmin(HistoryAdmin):
     list_display = ["full_name", "organization", "verification", "awareness_class_on", "member"]
     list_filter = ["verification"]
     search_fields = ["full_name", "national_id"]

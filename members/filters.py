@@ -6,6 +6,7 @@ from django.db.models.lookups import StartsWith
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from config.filters import IdChoiceFilter
 from config.pagination import NameKey
 from members.models import ACTIVE_STATUSES, Candidate, Gender, Member, Status
 from organizations.models import Enterprise, PartyOrganization
@@ -62,7 +63,7 @@ class MemberFilterSet(django_filters.FilterSet):
             "national ID number"
         ),
     )
-    organization = django_filters.ModelChoiceFilter(
+    organization = IdChoiceFilter(
         queryset=scoped_organizations,
         label=_("Party organization"),
         widget=autocomplete.ModelSelect2(url="organizations:organization_autocomplete"),

@@ -8,13 +8,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin, SingleTableView
 
 from config.audit import log_access
 from config.dates import add_months, dmy, today
 from config.exports import SafeExportMixin
 from config.history import history_rows
-from config.pagination import BoundedLazyPaginator, KeysetPaginator, NameKey
+from config.pagination import (
+    BoundedLazyPaginator,
+    BoundedTableMixin,
+    BoundedTableView,
+    KeysetPaginator,
+    NameKey,
+)
 from config.views import (
     ObjectServiceFormView,
     RememberedListMixin,
@@ -41,7 +46,7 @@ from reports import summaries
 
 
 class MemberListView(
-    RememberedListMixin, ScopedQuerysetMixin, SafeExportMixin, SingleTableMixin, FilterView
+    RememberedListMixin, ScopedQuerysetMixin, SafeExportMixin, BoundedTableMixin, FilterView
 ):
     queryset = Member.objects.select_related("organization").annotate(name_key=NameKey("full_name"))
     filterset_class = MemberFilterSet
@@ -205,7 +210,7 @@ class MemberRemoveView(MemberActionView):
     title = gettext_lazy("Died, struck off, expelled or left")
 
 
-class DueListView(ScopedQuerysetMixin, SingleTableView):
+class DueListView(ScopedQuerysetMixin, BoundedTableView):
     """Probationary members whose 12 months end within 30 days or have passed."""
 
     queryset = Member.objects.select_related("organization")
@@ -226,7 +231,7 @@ class DueListView(ScopedQuerysetMixin, SingleTableView):
         )
 
 
-class CandidateListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
+class CandidateListView(ScopedQuerysetMixin, BoundedTableMixin, FilterView):
     queryset = Candidate.objects.select_related("organization", "introduced_by", "member").annotate(
         name_key=NameKey("full_name")
     )

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import LedgerReadOnlyAdmin
+from config.admin import HistoryAdmin, LedgerReadOnlyAdmin
 from organizations import services
 from organizations.models import (
     Enterprise,
@@ -15,14 +14,14 @@ from reports import summaries
 
 
 @admin.register(Zone)
-class ZoneAdmin(SimpleHistoryAdmin):
+class ZoneAdmin(HistoryAdmin):
     list_display = ["code", "name", "kind", "province"]
     list_filter = ["kind", "province"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(HistoryAdmin):
     list_display = ["name", "zone", "ownership", "investor_country", "workforce"]
     list_filter = ["ownership", "zone"]
     search_fields = ["name"]
@@ -46,7 +45,7 @@ class OrganizationEventInline(admin.TabularInline):
 
 
 @admin.register(PartyOrganization)
-class PartyOrganizationAdmin(SimpleHistoryAdmin):
+class PartyOrganizationAdmin(HistoryAdmin):
     list_display = ["code", "name", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
@@ -67,7 +66,7 @@ class PartyOrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OrganizationEvent)
-class OrganizationEventAdmin(LedgerReadOnlyAdmin, SimpleHistoryAdmin):
+class OrganizationEventAdmin(LedgerReadOnlyAdmin, HistoryAdmin):
     list_display = ["organization", "kind", "date", "decision_number", "parent"]
     list_filter = ["kind"]
     search_fields = ["organization__code", "organization__name", "decision_number"]
@@ -77,7 +76,7 @@ class OrganizationEventAdmin(LedgerReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(SimpleHistoryAdmin):
+class ProfileAdmin(HistoryAdmin):
     list_display = ["user", "committee", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "committee__code"]

@@ -5,10 +5,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from config.history import history_rows
-from config.pagination import KeysetPaginator
+from config.pagination import BoundedTableMixin, KeysetPaginator
 from config.views import (
     ObjectServiceFormView,
     ScopedModelFormMixin,
@@ -89,7 +88,7 @@ def active_member_count():
     return Coalesce(Subquery(members), 0)
 
 
-class PartyOrganizationListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
+class PartyOrganizationListView(ScopedQuerysetMixin, BoundedTableMixin, FilterView):
     queryset = (
         PartyOrganization.objects.select_related("parent", "enterprise")
         .annotate(member_count=active_member_count())
@@ -213,7 +212,7 @@ def with_coverage(enterprises):
     )
 
 
-class EnterpriseListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
+class EnterpriseListView(ScopedQuerysetMixin, BoundedTableMixin, FilterView):
     filterset_class = EnterpriseFilterSet
     table_class = EnterpriseTable
     # The coverage is computed for the page's rows only (config.pagination).

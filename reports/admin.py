@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import LedgerReadOnlyAdmin
+from config.admin import HistoryAdmin, LedgerReadOnlyAdmin
 from reports.models import (
     AgeSummary,
     CompositionSummary,
@@ -14,7 +13,7 @@ from reports.models import (
 
 
 @admin.register(YearlyFigure)
-class YearlyFigureAdmin(SimpleHistoryAdmin):
+class YearlyFigureAdmin(HistoryAdmin):
     list_display = ["committee", "as_of", "metric", "value", "source"]
     list_filter = ["metric", "source"]
     search_fields = ["committee__code", "committee__name"]
@@ -23,7 +22,7 @@ class YearlyFigureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(HistoryAdmin):
     list_display = ["committee", "start_year", "end_year", "metric", "kind", "value"]
     list_filter = ["metric", "kind", "start_year"]
     list_select_related = ["committee"]

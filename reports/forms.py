@@ -8,7 +8,7 @@ from config.dates import today
 from config.forms import DateField, IdChoiceField, PortalForm, PortalModelForm
 from organizations.forms import organization_field
 from organizations.models import PartyOrganization
-from reports.models import Metric, Target
+from reports.models import TARGET_METRIC_CHOICES, Target
 
 
 class CodeSelect2(autocomplete.ModelSelect2):
@@ -120,13 +120,10 @@ def quick_periods(committee: PartyOrganization):
     return [(label, base, as_of) for label, base, as_of in periods if base < as_of]
 
 
-TARGET_METRICS = (Metric.ORGANIZATIONS_ESTABLISHED, Metric.MEMBERS_ADMITTED)
-
-
 class TargetForm(PortalModelForm):
     """A yearly plan, congress or supplementary target of a committee in the user's scope."""
 
-    metric = forms.ChoiceField(label=_("Metric"), choices=[(m, m.label) for m in TARGET_METRICS])
+    metric = forms.ChoiceField(label=_("Metric"), choices=TARGET_METRIC_CHOICES)
 
     class Meta:
         model = Target

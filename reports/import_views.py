@@ -7,9 +7,9 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, View
-from django_tables2 import SingleTableView
 
 from config.exports import log_export
+from config.pagination import BoundedTableView
 from config.views import ScopedQuerysetMixin, WriteAccessMixin
 from organizations.scope import can_write
 from reports.import_forms import ImportUploadForm
@@ -20,7 +20,7 @@ from reports.models import ImportBatch
 from reports.tables import ImportBatchTable
 
 
-class ImportListView(SingleTableView):
+class ImportListView(BoundedTableView):
     """The user's imports, newest first, with the formats and their templates."""
 
     table_class = ImportBatchTable

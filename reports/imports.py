@@ -14,7 +14,14 @@ from reports.importing.values import (
     parse_date,
     parse_text,
 )
-from reports.models import FigureSource, Metric, Target, TargetKind, YearlyFigure
+from reports.models import (
+    TARGET_METRIC_CHOICES,
+    FigureSource,
+    Metric,
+    Target,
+    TargetKind,
+    YearlyFigure,
+)
 
 
 class CommitteeLookup:
@@ -194,7 +201,11 @@ class TargetsFormat(ImportFormat):
         Column("committee", "Đơn vị", required=True, example="HN-KCNCX"),
         Column("period", "Kỳ", required=True, example="2023"),
         Column(
-            "metric", "Chỉ tiêu", required=True, example="members_admitted", choices=Metric.choices
+            "metric",
+            "Chỉ tiêu",
+            required=True,
+            example="members_admitted",
+            choices=TARGET_METRIC_CHOICES,
         ),
         Column("kind", "Loại chỉ tiêu", example="plan", choices=TargetKind.choices),
         Column("value", "Giá trị", required=True, example="90"),

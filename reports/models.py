@@ -31,6 +31,12 @@ class Metric(models.TextChoices):
     MEMBERS_ADMITTED = "members_admitted", _("Members admitted")
 
 
+# The metrics a target can have, offered by the target form and accepted by the targets import
+# (one list: the import took `party_members`, which no form offers).
+TARGET_METRICS = (Metric.ORGANIZATIONS_ESTABLISHED, Metric.MEMBERS_ADMITTED)
+TARGET_METRIC_CHOICES = tuple((metric.value, metric.label) for metric in TARGET_METRICS)
+
+
 class YearlyFigureQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(committee__in=PartyOrganization.objects.for_user(user))

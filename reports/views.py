@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, TemplateView, UpdateView, View
-from django_tables2 import RequestConfig, SingleTableMixin, SingleTableView
+from django_tables2 import RequestConfig
 
 from config.dates import today
 from config.exports import SafeExportMixin
+from config.pagination import BoundedTableMixin, BoundedTableView
 from config.views import RememberedTableMixin, ScopedModelFormMixin, ScopedQuerysetMixin
 from organizations.models import PartyOrganization
 from organizations.scope import is_administrator
@@ -186,7 +187,7 @@ class GrowthPage:
         return self.growth.balances(self.member_lines)
 
 
-class CompositionView(CommitteeMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+class CompositionView(CommitteeMixin, SafeExportMixin, BoundedTableMixin, TemplateView):
     """Who the members are (on a date) or who was admitted (in a period), by dimension, with
     the same by child committee; `?table=comparison` exports the comparison."""
 
@@ -297,7 +298,7 @@ class ComposedPage:
         return table
 
 
-class TargetListView(ScopedQuerysetMixin, SingleTableView):
+class TargetListView(ScopedQuerysetMixin, BoundedTableView):
     queryset = Target.objects.select_related("committee").order_by("-start_year", "committee__code")
     table_class = TargetTable
     table_pagination = {"per_page": 50}
@@ -386,7 +387,7 @@ class YearsView(CommitteeMixin, SafeExportMixin, RememberedTableMixin, TemplateV
         )
 
 
-class ReconcileView(SafeExportMixin, SingleTableMixin, TemplateView):
+class ReconcileView(SafeExportMixin, BoundedTableMixin, TemplateView):
     """Imported yearly figures next to the ledger's, for every committee of the user's scope."""
 
     template_name = "reports/reconcile.html"

@@ -1,10 +1,12 @@
 """Settings come from the environment: SQLite by default, PostgreSQL with DATABASE_URL."""
 
+import ast
 import os
 import subprocess
 import sys
 
 from django.conf import settings
+from django.db.utils import ConnectionHandler
 
 BASE_ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 
@@ -54,3 +56,46 @@ def test_vietnamese_is_the_default_language():
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert [code for code, _name in settings.LANGUAGES] == ["vi", "en"]
+
+
+def test_connections_are_checked_before_reuse_on_both_databases():
+    """Issue 17.6: a connection the database dropped cost a server error per connection."""
+    sqlite = read_setting("settings.DATABASES['default']['CONN_HEALTH_CHECKS']", DEBUG="1")
+    assert sqlite.stdout.strip() == "True"
+    postgresql = read_setting(
+        "settings.DATABASES['default']['CONN_HEALTH_CHECKS'], "
+        "'OPTIONS' in settings.DATABASES['default']",
+        DEBUG="1",
+        DATABASE_URL="postgres://portal@db.example:5432/portal",
+    )
+    assert postgresql.stdout.strip() == "True False"
+
+
+def test_the_sqlite_file_is_in_wal_mode_and_waits_for_the_write_lock(tmp_path, django_db_blocker):
+    """Issue 17.6: pages answered `database is locked` while a background import wrote. The
+    settings' options, applied to a file database (the test database is in memory)."""
+    result = read_setting("repr(settings.DATABASES['default']['OPTIONS'])", DEBUG="1")
+    options = ast.literal_eval(result.stdout)
+    assert options["timeout"] == 20
+    handler = ConnectionHandler(
+        {
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(tmp_path / "portal.sqlite3"),
+                "OPTIONS": options,
+            }
+        }
+    )
+    database = handler["default"]
+    with django_db_blocker.unblock():
+        try:
+            with database.cursor() as cursor:
+                found = []
+                for pragma in ("journal_mode", "synchronous", "busy_timeout"):
+                    cursor.execute(f"PRAGMA {pragma}")
+                    found.append(cursor.fetchone()[0])
+                cursor.execute("CREATE TABLE written (id integer)")
+            assert found == ["wal", 1, 20000]  # synchronous 1 is NORMAL
+            assert (tmp_path / "portal.sqlite3-wal").exists()
+        finally:
+            database.close()

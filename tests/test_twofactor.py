@@ -5,6 +5,7 @@ import re
 import time
 
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -135,3 +136,26 @@ def test_a_wrong_code_makes_the_next_one_wait(client, user):
     response = client.post(VERIFY, {"token": code(device)})
     assert response.status_code == 200  # refused, right as it is, within the wait
     assert client.get(HOME).status_code == 302
+
+
+def test_a_code_is_accepted_once(client, user, english):
+    """Issue 17.6: the same code in a second session (or again in the same one) is refused;
+    the threaded case, on PostgreSQL, is in tests/concurrency/test_totp.py. (`english`
+    gives back the language of the tests after, which a request in English leaves active.)"""
+    device = TOTPDevice.objects.create(user=user("canbo"), name="phone", confirmed=True)
+    token = code(device)
+    first, second = client, Client()
+    for session in (first, second):
+        password_login(session, "canbo")
+    response = first.post(VERIFY, {"token": token, "next": "/members/"})
+    assert response.status_code == 302 and response.url == "/members/"
+    forget_failures(device)
+    page = second.post(VERIFY, {"token": token, "next": "/members/"})
+    assert page.status_code == 200
+    assert "Mã không đúng" in page.content.decode()
+    second.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = second.post(VERIFY, {"token": token, "next": "/members/"})
+    assert "This code is not right" in page.content.decode()
+    assert second.get(HOME).status_code == 302
+    device.refresh_from_db()
+    assert device.last_t >= 0

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import LedgerReadOnlyAdmin
+from config.admin import HistoryAdmin, LedgerReadOnlyAdmin
 from unions.models import Headcount, MassOrganization
 
 
@@ -11,7 +10,7 @@ class HeadcountInline(LedgerReadOnlyAdmin, admin.TabularInline):
 
 
 @admin.register(MassOrganization)
-class MassOrganizationAdmin(LedgerReadOnlyAdmin, SimpleHistoryAdmin):
+class MassOrganizationAdmin(LedgerReadOnlyAdmin, HistoryAdmin):
     list_display = ["name", "kind", "level", "party_committee", "founded_on", "dissolved_on"]
     list_filter = ["kind", "level"]
     search_fields = ["name"]
@@ -21,7 +20,7 @@ class MassOrganizationAdmin(LedgerReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Headcount)
-class HeadcountAdmin(LedgerReadOnlyAdmin, SimpleHistoryAdmin):
+class HeadcountAdmin(LedgerReadOnlyAdmin, HistoryAdmin):
     list_display = ["organization", "date", "members", "recruited"]
     search_fields = ["organization__name"]
     list_select_related = ["organization"]

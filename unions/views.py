@@ -3,10 +3,9 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from config.history import history_rows
-from config.pagination import BoundedLazyPaginator
+from config.pagination import BoundedLazyPaginator, BoundedTableMixin
 from config.views import ObjectServiceFormView, ScopedQuerysetMixin, ServiceFormView
 from unions import services
 from unions.filters import MassOrganizationFilterSet
@@ -35,7 +34,7 @@ def with_latest_count(unions):
     )
 
 
-class MassOrganizationListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
+class MassOrganizationListView(ScopedQuerysetMixin, BoundedTableMixin, FilterView):
     queryset = MassOrganization.objects.select_related("party_committee")
     filterset_class = MassOrganizationFilterSet
     table_class = MassOrganizationTable

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import DatabaseError, IntegrityError, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,6 +34,9 @@ MAX_MESSAGES = 1000
 ID_COLUMNS = {"id", "pk", "mã số bản ghi"}
 # A column with an empty header: its cells must be empty too.
 UNNAMED = ""
+# A message about the header names this many of its columns, each cut to NAME_SHOWN characters.
+NAMES_SHOWN = 20
+NAME_SHOWN = 50
 
 
 class Action:
@@ -235,13 +239,17 @@ class ImportFormat:
             known[_header_key(column.key)] = column.key
             known[_header_key(column.vi)] = column.key
         mapping, seen, unknown = [], set(), []
+        # Each id column and each column named twice is told once, however often it recurs.
+        noticed, twice = set(), set()
         for text in header:
             wanted = _header_key(text)
             if wanted in ID_COLUMNS:
-                summary.notices.append(
-                    _("The column “%(column)s” holds record ids; they are ignored.")
-                    % {"column": text}
-                )
+                if wanted not in noticed:
+                    noticed.add(wanted)
+                    summary.notices.append(
+                        _("The column “%(column)s” holds record ids; they are ignored.")
+                        % {"column": shortened(text)}
+                    )
                 mapping.append(None)
                 continue
             key = known.get(wanted)
@@ -250,15 +258,18 @@ class ImportFormat:
                     unknown.append(text)
                 mapping.append(None if text else UNNAMED)
                 continue
-            if key in seen:
-                summary.file_error(_("The column “%(column)s” appears twice.") % {"column": text})
+            if key in seen and key not in twice:
+                twice.add(key)
+                summary.file_error(
+                    _("The column “%(column)s” appears twice.") % {"column": shortened(text)}
+                )
             seen.add(key)
             mapping.append(key)
         if unknown:
             summary.file_error(
                 _("Unknown columns: %(unknown)s. The columns of this format are: %(known)s.")
                 % {
-                    "unknown": ", ".join(unknown),
+                    "unknown": some_names(unknown),
                     "known": ", ".join(column.key for column in self.columns),
                 },
             )
@@ -266,6 +277,24 @@ class ImportFormat:
         if missing:
             summary.file_error(_("Missing columns: %(missing)s.") % {"missing": ", ".join(missing)})
         return None if summary.file_errors else mapping
+
+
+def shortened(text: str, limit: int = NAME_SHOWN) -> str:
+    """`text` cut to `limit` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def some_names(names: list[str]) -> str:
+    """The first NAMES_SHOWN names, each shortened, and how many more there are: a file with
+    a million unknown columns made a message of 8.9 MB, stored and shown."""
+    shown = ", ".join(shortened(name) for name in names[:NAMES_SHOWN])
+    if len(names) <= NAMES_SHOWN:
+        return shown
+    more = len(names) - NAMES_SHOWN
+    return _("%(names)s and %(count)s more") % {
+        "names": shown,
+        "count": number_format(more, force_grouping=True),
+    }
 
 
 class Rollback(Exception):

@@ -56,3 +56,24 @@ def test_member_text_with_backslashes_survives_the_bulk_load(user):
     assert member.full_name == name
     assert member.history.get().history_change_reason == "Test import members"
     assert [event.kind for event in member.events.all()] == ["admitted"]
+
+
+def test_the_targets_import_takes_only_the_metrics_a_target_can_have(user, english):
+    """Issue 17.6: `party_members` was imported although the target form does not offer it."""
+    before = snapshot()
+    data = f"{HEADER}\n{ROW}\nHN-KCNCX,2027,party_members,plan,900\n".encode()
+    summary = run("targets", user("canbo"), data)
+    assert not summary.ok
+    assert messages(summary, 3) == [
+        "“party_members” is not one of: members_admitted, organizations_established."
+    ]
+    assert messages(summary, 2) == []
+    assert snapshot() == before
+
+
+def test_the_targets_import_message_is_vietnamese_by_default(user):
+    data = f"{HEADER}\nHN-KCNCX,2027,Đảng viên,plan,900\n".encode()
+    summary = run("targets", user("canbo"), data)
+    assert messages(summary, 2) == [
+        "“Đảng viên” không thuộc các giá trị: members_admitted, organizations_established."
+    ]

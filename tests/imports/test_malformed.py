@@ -19,6 +19,7 @@ from tests.imports.make_corpus import (
     CORPUS,
     FIG,
     FORMULA_NAMES,
+    GOOD_ROW,
     MALFORMED,
     MEMBER,
     MEMBERS,
@@ -338,3 +339,37 @@ def test_members_good_file(user):
     summary = run("members", user("canbo"), utf8([MEMBERS, MEMBER]))
     assert summary.ok, summary.messages
     assert Member.objects.get(card_number=MEMBER[4]).organization.code == "HN-001"
+
+
+def million_unknown_columns() -> bytes:
+    """A figures file whose header has a million unknown columns, the first one 80 long."""
+    names = ["x" * 80, *(f"c{n}" for n in range(1, 1_000_000))]
+    return utf8([[*FIG, *names], GOOD_ROW])
+
+
+def test_a_million_unknown_columns_make_a_short_message(user, english):
+    """Issue 17.6: such a file stored and showed a message of 8.9 MB. It names the first 20
+    columns, each cut to 50 characters, and counts the others; the header's id columns and
+    twice-named columns are told once each."""
+    before = snapshot()
+    summary = run("figures", user("canbo"), million_unknown_columns())
+    assert not summary.ok
+    [message] = messages(summary, None)
+    listed = ", ".join(["x" * 49 + "…", *(f"c{n}" for n in range(1, 20))])
+    assert message.startswith(f"Unknown columns: {listed} and 999,980 more. The columns")
+    assert len(message) < 600
+    assert snapshot() == before
+
+
+def test_the_count_of_other_columns_in_vietnamese(user, vietnamese):
+    header = [*FIG, *(f"c{n}" for n in range(25))]
+    summary = run("figures", user("canbo"), utf8([header, GOOD_ROW]))
+    [message] = messages(summary, None)
+    assert "c18, c19 và 5 cột khác. " in message
+
+
+def test_id_columns_and_a_column_named_twice_are_told_once(user, english):
+    header = [*FIG, "id", "ID", "id", "party_members", "party_members"]
+    summary = run("figures", user("canbo"), utf8([header, [*GOOD_ROW, "1", "2", "3", "4", "5"]]))
+    assert summary.notices == ["The column “id” holds record ids; they are ignored."]
+    assert messages(summary, None) == ["The column “party_members” appears twice."]
