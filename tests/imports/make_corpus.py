@@ -754,7 +754,7 @@ MALFORMED = [
         "members",
         2,
         "already on record in another committee",
-        # 3000471 is the card number of a member of HP-019 in the demo.
+        # 3000471 stands for a Hai Phong card; the test puts in a real one (random in the demo).
         utf8([MEMBERS, [*MEMBER[:4], "3000471", "", *MEMBER[6:]]]),
     ),
 ]

@@ -68,6 +68,13 @@ def test_corpus_covers_every_format():
 def test_malformed_file_is_refused_and_changes_nothing(case, user, english):
     before = demo_snapshot()
     data = corpus(case.name)
+    if case.name == "members-card-of-other-committee.csv":
+        # The demo's card numbers are drawn at random (issue 17): the file's stands for a
+        # card of Hai Phong's.
+        from members.models import Member
+
+        card = Member.objects.filter(organization__code__startswith="HP-").exclude(card_number="")
+        data = data.replace(b"3000471", card.order_by("pk").first().card_number.encode())
 
     summary = run(case.format, user(case.user), data, commit=True)
 
