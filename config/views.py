@@ -251,6 +251,9 @@ class ObjectServiceFormView(ServiceFormView):
     service = None
     service_argument = ""
     context_name = ""
+    # A form that changes the object itself (a rename, a correction) rather than adding an
+    # event to it: it carries the object's version (config/versioning.py).
+    edits_target = False
 
     def dispatch(self, request, *args, **kwargs):
         self.target = get_object_or_404(self.model.objects.for_user(request.user), pk=kwargs["pk"])
@@ -263,9 +266,13 @@ class ObjectServiceFormView(ServiceFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.context_name: self.target}, **kwargs)
 
+    def edited_record(self):
+        return self.target if self.edits_target else None
+
     def perform(self, data):
-        self.service(**{self.service_argument: self.target}, **data)
-        return self.target
+        result = self.service(**{self.service_argument: self.target}, **data)
+        # The object as the service left it (a new name in the message), else as found.
+        return result if isinstance(result, self.model) else self.target
 
 
 def lockout(request, response=None, credentials=None):

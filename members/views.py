@@ -42,6 +42,7 @@ from members.forms import (
 )
 from members.models import AccessLog, Candidate, Member, MemberEvent, Status
 from members.tables import CandidateTable, DueTable, MemberTable
+from organizations.scope import own_committee
 from reports import summaries
 
 
@@ -67,10 +68,9 @@ class MemberListView(
         # Asked inside the fragment, after the filter set is built (`filtered`).
         """How many members the list holds: the committee's figure from the summary rows when
         nothing narrows the default list, else a count that stops past COUNT_LIMIT."""
-        profile = getattr(self.request.user, "profile", None)
-        committee = profile.committee if profile is not None else None
+        committee = own_committee(self.request.user)
         filterset = self.filtered
-        if committee is not None and committee.is_committee and filterset.is_unfiltered():
+        if committee is not None and filterset.is_unfiltered():
             return summaries.totals_of([committee.pk], today())[committee.pk]["party_members"], True
         found = filterset.qs.order_by().values("pk")[: self.COUNT_LIMIT + 1].count()
         return min(found, self.COUNT_LIMIT), found <= self.COUNT_LIMIT
@@ -175,9 +175,7 @@ class MemberCorrectView(MemberActionView):
     service = staticmethod(services.member_correct)
     success_message = gettext_lazy("The details of %(name)s have been corrected.")
     title = gettext_lazy("Correct the personal details")
-
-    def edited_record(self):
-        return self.target
+    edits_target = True
 
     def get_initial(self):
         return {name: getattr(self.target, name) for name in services.PERSONAL_DETAILS}

@@ -20,6 +20,15 @@ def committee_path(user) -> str | None:
     return profile.committee.path
 
 
+def own_committee(user):
+    """The committee of the user's profile when it is a committee: the root of the user's
+    scope, loaded with the user (config.auth.ProfileBackend), so asking for it needs no
+    query."""
+    profile = getattr(user, "profile", None)
+    committee = profile.committee if profile is not None else None
+    return committee if committee is not None and committee.is_committee else None
+
+
 def can_write(user) -> bool:
     """Leaders read only; staff and administrators may enter data in their scope."""
     if user.is_superuser:

@@ -162,16 +162,10 @@ class OrganizationRenameView(OrganizationActionView):
     service = staticmethod(services.organization_rename)
     title = gettext_lazy("Rename")
     success_message = gettext_lazy("The organization is now named %(name)s.")
-
-    def edited_record(self):
-        return self.target
+    edits_target = True
 
     def get_initial(self):
         return {"name": self.target.name}
-
-    def perform(self, data):
-        # The renamed organization, so that the message names it by its new name.
-        return services.organization_rename(organization=self.target, **data)
 
 
 class OrganizationDissolveView(OrganizationActionView):

@@ -8,6 +8,7 @@ from config.dates import today
 from config.forms import DateField, IdChoiceField, PortalForm, PortalModelForm
 from organizations.forms import organization_field
 from organizations.models import PartyOrganization
+from organizations.scope import own_committee
 from reports.models import TARGET_METRIC_CHOICES, Target
 
 
@@ -28,15 +29,6 @@ class CodeSelect2(autocomplete.ModelSelect2):
             self.choices = [*empty, (self.chosen.code, field.label_from_instance(self.chosen))]
             return
         self.choices.queryset = self.choices.queryset.filter(code__in=chosen)
-
-
-def own_committee(user) -> PartyOrganization | None:
-    """The committee of the user's profile when it is a committee: the root of the user's
-    scope, loaded with the user (config.auth.ProfileBackend), so asking for it by its code
-    needs no query."""
-    profile = getattr(user, "profile", None)
-    committee = profile.committee if profile is not None else None
-    return committee if committee is not None and committee.is_committee else None
 
 
 class CommitteeChoiceField(IdChoiceField):

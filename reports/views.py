@@ -15,7 +15,7 @@ from config.exports import SafeExportMixin
 from config.pagination import BoundedTableMixin, BoundedTableView
 from config.views import RememberedTableMixin, ScopedModelFormMixin, ScopedQuerysetMixin
 from organizations.models import PartyOrganization
-from organizations.scope import is_administrator
+from organizations.scope import is_administrator, own_committee
 from reports import composition, statistics, summaries, years
 from reports.dashboard import dashboard
 from reports.formatting import multiple, percent
@@ -25,7 +25,6 @@ from reports.forms import (
     GrowthForm,
     TargetForm,
     TargetReportForm,
-    own_committee,
     quick_periods,
 )
 from reports.models import Metric, Target, YearlyFigure
