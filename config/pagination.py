@@ -84,8 +84,9 @@ class BoundedTableView(BoundedTableMixin, ListView):
 
 
 class NameKey(Func):
-    """A name as long lists sort and search it: upper case, compared character code by
-    character code.
+    """A name upper-cased and compared character code by character code: the members list's
+    key before the stored keys of config/names.py (kept for the migrations that built its
+    indexes).
 
     One B-tree index on (NameKey, id) then serves the list's order in both directions, a search
     by the beginning of the name and the keyset of deep pages. A prefix (`LIKE 'NGUYỄN%'`) is a

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.dates import dmy
+from config.names import keys_for
 
 NAME = "version"
 
@@ -30,8 +31,9 @@ def version_field():
 
 
 def with_version(fields) -> list[str]:
-    """`save(update_fields=...)` moves `updated_at` only when it is named: name it."""
-    return [*fields, "updated_at"]
+    """`save(update_fields=...)` moves `updated_at` only when it is named: name it, and the
+    name keys of a changed name (config.names)."""
+    return [*fields, *keys_for(fields), "updated_at"]
 
 
 def version_of(record) -> str:

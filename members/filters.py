@@ -1,45 +1,39 @@
 import django_filters
 from dal import autocomplete
 from django.db.models import Case, Exists, Q, Value, When
-from django.db.models.functions import Concat, Upper
-from django.db.models.lookups import StartsWith
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from config.filters import IdChoiceFilter
-from config.pagination import NameKey
+from config.names import LAST, fold
 from members.models import ACTIVE_STATUSES, Candidate, Gender, Member, Status
 from organizations.models import Enterprise, PartyOrganization
 
 
 def search_people(queryset, value, identifiers):
     """People whose identifier (card or national ID number) is `value` when it holds a digit;
-    else those whose full name begins with it, case aside, or, when no name of the list begins
-    so, those whose name holds it anywhere ("Lan" finds "Trần Thị Lan").
+    else those whose name begins with it, case and diacritics aside (`nguyen` finds Nguyễn),
+    or, when no name of the list begins so, those whose name holds it anywhere ("lan" finds
+    "Trần Thị Lan").
 
-    One statement, whose range on the name key (see NameKey) an index serves: the name's
-    beginning when some name begins so, else every name (the database decides once, before
-    reading the list). Only the "anywhere" search reads the whole list, which a committee's list
-    allows and the national one makes slow.
+    Compared on the stored search key (config.names.fold), in one statement whose range on that
+    key an index serves: the name's beginning when some name begins so, else every name (the
+    database decides once, before reading the list). Only the "anywhere" search reads the whole
+    list, which a committee's list allows and the national one makes slow.
     """
     value = value.strip()
     if not value:
         return queryset
     if any(character.isdigit() for character in value):
         return queryset.filter(Q.create([(name, value) for name in identifiers], Q.OR))
-    # The database upper-cases both sides, so that they agree (SQLite's UPPER leaves ễ as is).
-    prefix = Upper(Value(value))
-    begins = Exists(queryset.filter(StartsWith(NameKey("full_name"), prefix)))
-    # U+10FFFF, the last code point, comes after any text that begins with the prefix.
-    last = "\U0010ffff"
-    return queryset.alias(name_search=NameKey("full_name")).filter(
-        Q(name_search__gte=Case(When(begins, then=prefix), default=Value("")))
-        & Q(
-            name_search__lt=Case(
-                When(begins, then=Concat(prefix, Value(last))), default=Value(last)
-            )
-        )
-        & (Q(begins) | Q(full_name__icontains=value))
+    prefix = fold(value)
+    if not prefix:
+        return queryset
+    begins = Exists(queryset.filter(search_key__gte=prefix, search_key__lt=prefix + LAST))
+    return queryset.filter(
+        Q(search_key__gte=Case(When(begins, then=Value(prefix)), default=Value("")))
+        & Q(search_key__lt=Case(When(begins, then=Value(prefix + LAST)), default=Value(LAST)))
+        & (Q(begins) | Q(search_key__contains=prefix))
     )
 
 

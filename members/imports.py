@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from config import audit
 from config.dates import add_months, dmy, today
+from config.names import name_keys
 from config.versioning import with_version
 from members.models import (
     Ethnicity,
@@ -55,7 +56,7 @@ PARTY = ("organization", "admitted_on", "official_on", "status")
 MEMBER_COLUMNS = [
     "id", "full_name", "gender", "birth_date", "ethnicity", "education", "position",
     "card_number", "national_id", "organization_id", "status", "admitted_on", "official_on",
-    "religion", "qualification", "political_theory", "from_pipeline",
+    "religion", "qualification", "political_theory", "from_pipeline", "search_key", "sort_key",
 ]  # fmt: skip
 # Vietnamese names as the offices write them; the labels' translations are accepted too.
 RELIGION_ALIASES = (
@@ -493,7 +494,7 @@ class MembersFormat(ImportFormat):
                     values["card_number"], values["national_id"], row.organization[0],
                     values["status"], values["admitted_on"], values["official_on"],
                     values["religion"], values["qualification"], values["political_theory"],
-                    values["from_pipeline"],
+                    values["from_pipeline"], *name_keys(values["full_name"]),
                 )
             )  # fmt: skip
             events.extend(self._events(member_id, row))

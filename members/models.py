@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from config.audit import HistorySource
 from config.dates import add_months
 from config.db import choices_constraint
-from config.pagination import NameKey
+from config.names import NameKeyField
 from config.versioning import version_field
 from organizations.models import Enterprise, PartyOrganization
 
@@ -210,6 +210,9 @@ class Member(models.Model):
     """A Party member. Identity fields are entered; organization and status are derived."""
 
     full_name = models.CharField(_("full name"), max_length=200)
+    # The name as it is searched and sorted (config/names.py), kept by every save.
+    search_key = NameKeyField(kind="search")
+    sort_key = NameKeyField(kind="sort")
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     # Blank is "unknown" for each of these coded attributes (counted as such in reports).
@@ -255,7 +258,8 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("Party member")
         verbose_name_plural = _("Party members")
-        ordering = ["full_name", "pk"]
+        # Vietnamese order: by given name, then the rest (config.names.sort_key).
+        ordering = ["sort_key", "pk"]
         # Each index costs every insert (an import writes hundreds of thousands of rows):
         # none repeats the first columns of another, and the history tables keep only
         # simple-history's own (the record's id, its date and user).
@@ -264,23 +268,22 @@ class Member(models.Model):
             # A plain B-tree: the one Django makes for db_index on PostgreSQL comes with a
             # second for LIKE, which nothing asks of a status.
             models.Index(fields=["status"], name="member_status_idx"),
-            # The members list reads only these two (index-only scans, see NameKey): its order
-            # by name, the name search and the deep pages; the included columns let its filters
-            # be checked without reading the table. The first serves the national list and
-            # large subtrees, the second a committee's few organizations.
+            # The members list reads only these (index-only scans on PostgreSQL): its order by
+            # name and the deep pages; the included columns let its filters and the name
+            # search be checked without reading the table. The first serves the national list
+            # and large subtrees, the second a committee's few organizations, the third a
+            # search by the name's beginning (a range of the folded key).
             models.Index(
-                NameKey("full_name"),
-                F("id"),
-                name="member_name_key_idx",
-                include=["full_name", "organization", "status", "gender", "admitted_on"],
+                fields=["sort_key", "id"],
+                name="member_sort_key_idx",
+                include=["search_key", "organization", "status", "gender", "admitted_on"],
             ),
             models.Index(
-                F("organization"),
-                NameKey("full_name"),
-                F("id"),
-                name="member_org_name_key_idx",
-                include=["full_name", "status", "gender", "admitted_on"],
+                fields=["organization", "sort_key", "id"],
+                name="member_org_sort_key_idx",
+                include=["search_key", "status", "gender", "admitted_on"],
             ),
+            models.Index(fields=["search_key"], name="member_search_key_idx"),
         ]
         constraints = [
             choices_constraint("gender", Gender, "member_gender_valid"),
@@ -476,6 +479,8 @@ class Candidate(models.Model):
     Verification = Verification
 
     full_name = models.CharField(_("full name"), max_length=200)
+    search_key = NameKeyField(kind="search")
+    sort_key = NameKeyField(kind="sort")
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     national_id = models.CharField(_("national ID number"), max_length=12, blank=True)
@@ -535,15 +540,15 @@ class Candidate(models.Model):
     class Meta:
         verbose_name = _("outstanding candidate")
         verbose_name_plural = _("outstanding candidates")
-        ordering = ["full_name", "pk"]
-        # The candidates list: its order by name, the name search and deep pages (see NameKey).
+        ordering = ["sort_key", "pk"]
+        # The candidates list: its order by name and deep pages; the name search.
         indexes = [
             models.Index(
-                NameKey("full_name"),
-                F("id"),
-                name="candidate_name_key_idx",
-                include=["full_name", "organization"],
-            )
+                fields=["sort_key", "id"],
+                name="candidate_sort_key_idx",
+                include=["search_key", "organization"],
+            ),
+            models.Index(fields=["search_key"], name="candidate_search_key_idx"),
         ]
         constraints = [
             choices_constraint("gender", Gender, "candidate_gender_valid"),

@@ -14,10 +14,10 @@ class DayColumn(tables.Column):
 
 
 class MemberTable(tables.Table):
-    # Only the name sorts, both ways: the index of the list's order (NameKey) serves it, its
-    # search and its deep pages. Sorting millions of rows by another column would read them
-    # all; the filters narrow the list by those columns instead.
-    full_name = tables.Column(linkify=True, order_by=("name_key",), orderable=True)
+    # Only the name sorts, both ways, in Vietnamese order (config.names.sort_key): the index of
+    # the list's order serves it and its deep pages. Sorting millions of rows by another column
+    # would read them all; the filters narrow the list by those columns instead.
+    full_name = tables.Column(linkify=True, order_by=("sort_key",), orderable=True)
     organization = tables.Column(linkify=False)
     birth_date = DayColumn()
     admitted_on = DayColumn()
@@ -80,7 +80,7 @@ class DueTable(tables.Table):
 
 class CandidateTable(tables.Table):
     # Sorted by name only, as the members list (MemberTable).
-    full_name = tables.Column(linkify=True, order_by=("name_key",), orderable=True)
+    full_name = tables.Column(linkify=True, order_by=("sort_key",), orderable=True)
     organization = tables.Column()
     introduced_by = tables.Column()
     awareness_class_on = DayColumn()

@@ -1,7 +1,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -13,12 +13,12 @@ from config.audit import log_access
 from config.dates import add_months, dmy, today
 from config.exports import SafeExportMixin
 from config.history import history_rows
+from config.names import fold
 from config.pagination import (
     BoundedLazyPaginator,
     BoundedTableMixin,
     BoundedTableView,
     KeysetPaginator,
-    NameKey,
 )
 from config.views import (
     ObjectServiceFormView,
@@ -49,7 +49,7 @@ from reports import summaries
 class MemberListView(
     RememberedListMixin, ScopedQuerysetMixin, SafeExportMixin, BoundedTableMixin, FilterView
 ):
-    queryset = Member.objects.select_related("organization").annotate(name_key=NameKey("full_name"))
+    queryset = Member.objects.select_related("organization")
     filterset_class = MemberFilterSet
     table_class = MemberTable
     # No COUNT(*), and pages that go on from the last row shown: row 5,000,000 comes as fast
@@ -118,11 +118,7 @@ def check_new_person(user, data) -> None:
     name, born = " ".join(data.get("full_name", "").split()), data.get("birth_date")
     if confirmed or not (name and born):
         return
-    same = (
-        Member.objects.for_user(user)
-        .annotate(name_key=NameKey("full_name"))
-        .filter(name_key=NameKey(Value(name)), birth_date=born)
-    )
+    same = Member.objects.for_user(user).filter(search_key=fold(name), birth_date=born)
     for identifier in ("national_id", "card_number"):
         # The same identifiers: the person coming back, whom the service continues.
         if data.get(identifier):
@@ -230,9 +226,7 @@ class DueListView(ScopedQuerysetMixin, BoundedTableView):
 
 
 class CandidateListView(ScopedQuerysetMixin, BoundedTableMixin, FilterView):
-    queryset = Candidate.objects.select_related("organization", "introduced_by", "member").annotate(
-        name_key=NameKey("full_name")
-    )
+    queryset = Candidate.objects.select_related("organization", "introduced_by", "member")
     filterset_class = CandidateFilterSet
     table_class = CandidateTable
     paginator_class = KeysetPaginator

@@ -1,7 +1,7 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.names import search_names
 from organizations.models import Enterprise, PartyOrganization
 
 
@@ -15,11 +15,11 @@ class PartyOrganizationFilterSet(django_filters.FilterSet):
         fields = ["q", "kind", "is_active"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+        return search_names(queryset, value, codes=True)
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     ownership = django_filters.ChoiceFilter(
         choices=Enterprise.Ownership.choices, label=_("Ownership")
     )
@@ -28,3 +28,6 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields = ["q", "ownership", "has_party_organization"]
+
+    def search(self, queryset, name, value):
+        return search_names(queryset, value)

@@ -1,12 +1,13 @@
 from dal import autocomplete
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
 from config.history import history_rows
+from config.names import search_names
 from config.pagination import BoundedTableMixin, KeysetPaginator
 from config.views import (
     ObjectServiceFormView,
@@ -40,9 +41,7 @@ class OrganizationAutocomplete(autocomplete.Select2QuerySetView):
         if kinds := self.forwarded.get("kinds"):
             organizations = organizations.filter(kind__in=kinds)
         if self.q:
-            organizations = organizations.filter(
-                Q(code__icontains=self.q) | Q(name__icontains=self.q)
-            )
+            organizations = search_names(organizations, self.q, codes=True)
         return organizations.order_by("name")
 
 
@@ -62,7 +61,7 @@ class EnterpriseAutocomplete(autocomplete.Select2QuerySetView):
     def get_queryset(self):
         enterprises = Enterprise.objects.for_user(self.request.user)
         if self.q:
-            enterprises = enterprises.filter(name__icontains=self.q)
+            enterprises = search_names(enterprises, self.q)
         return enterprises.order_by("name")
 
 
@@ -70,7 +69,7 @@ class ZoneAutocomplete(autocomplete.Select2QuerySetView):
     def get_queryset(self):
         zones = Zone.objects.for_user(self.request.user)
         if self.q:
-            zones = zones.filter(Q(code__icontains=self.q) | Q(name__icontains=self.q))
+            zones = search_names(zones, self.q, codes=True)
         return zones.order_by("name")
 
 

@@ -42,6 +42,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from config.dates import add_months
+from config.names import name_keys
 from members.models import Member, MemberEvent, Status
 from organizations.models import Enterprise, OrganizationEvent, PartyOrganization, Profile, Zone
 from reports import summaries
@@ -358,6 +359,8 @@ MEMBER_FIELDS = (
     "qualification",
     "political_theory",
     "from_pipeline",
+    "search_key",
+    "sort_key",
 )
 
 
@@ -967,7 +970,7 @@ class NationalBuilder:
             (pk, name, gender, birth, ethnicity, education, position, card, national_id,
              events[-1][2], events[-1][3], admitted_on, official_on, RELIGION_TABLE[place],
              QUALIFICATION_TABLES[position][place], THEORY_TABLE[(place * 7) % 100],
-             True if kind == ADMITTED and place < 93 else None)
+             True if kind == ADMITTED and place < 93 else None, *name_keys(name))
         )  # fmt: skip
         # Each event is ended by the next one; the last one is not (yet).
         ends = [D.fromordinal(event[1]) for event in events[1:]] + [None]

@@ -87,6 +87,7 @@ def test_the_sqlite_file_is_in_wal_mode_and_waits_for_the_write_lock(tmp_path, d
             }
         }
     )
+
     def pragmas():
         database = handler["default"]
         try:

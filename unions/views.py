@@ -5,6 +5,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from config.history import history_rows
+from config.names import search_names
 from config.pagination import BoundedLazyPaginator, BoundedTableMixin
 from config.views import ObjectServiceFormView, ScopedQuerysetMixin, ServiceFormView
 from unions import services
@@ -22,7 +23,7 @@ class MassOrganizationAutocomplete(autocomplete.Select2QuerySetView):
             dissolved_on__isnull=True
         )
         if self.q:
-            unions = unions.filter(name__icontains=self.q)
+            unions = search_names(unions, self.q)
         return unions.order_by("name")
 
 
