@@ -64,6 +64,10 @@ USERS = {
 LEVELS = ("national", "province", "zone")
 REPORTS = ("dashboard", "growth", "years", "targets", "composition")
 MEMBER_FILTER = {"status": "official", "gender": "female"}
+# Typed without diacritics, as offices do: the most common surname (more than a third of the
+# list) and a rare one (the search's range then holds a few thousand names).
+MEMBER_SEARCHES = {"members search nguyen": {"q": "nguyen"}, "members search ly": {"q": "ly"}}
+LISTS = {"members": {}, "members filtered": MEMBER_FILTER, **MEMBER_SEARCHES}
 PER_PAGE = 50  # MemberListView.table_pagination
 
 # Targets (issue "National scale", point 5).
@@ -263,17 +267,18 @@ def look_up(password: str) -> dict:
         if role == "national":
             members = Member.objects.for_user(user)
             found[role]["lists"] = {
-                "members": middle(members),
-                "members filtered": middle(MemberFilterSet(MEMBER_FILTER, queryset=members).qs),
+                name: middle(MemberFilterSet(query, queryset=members).qs)
+                for name, query in LISTS.items()
             }
     return found
 
 
 def middle(members) -> dict:
-    """How many members a list holds, and the one half-way down it in name order: the deep
-    page is the one that goes on from there (or the page of that row, for numbered pages)."""
+    """How many members a list holds, and the one half-way down it in the list's order (the
+    Vietnamese one, config.names.sort_key): the deep page is the one that goes on from there
+    (or the page of that row, for numbered pages)."""
     count = members.count()
-    pk = members.order_by("full_name", "pk").values_list("pk", flat=True)[count // 2]
+    pk = members.order_by("sort_key", "pk").values_list("pk", flat=True)[count // 2]
     return {"count": count, "middle_pk": pk, "middle_page": count // 2 // PER_PAGE + 1}
 
 
@@ -463,7 +468,7 @@ def pages(found: dict, stylesheet: str | None) -> list[dict]:
                 "reference": True,
             }
         )
-    for name, query in (("members", {}), ("members filtered", MEMBER_FILTER)):
+    for name, query in LISTS.items():
         first = "/members/" + (f"?{urlencode(query)}" if query else "")
         listed.append(
             {
@@ -475,6 +480,8 @@ def pages(found: dict, stylesheet: str | None) -> list[dict]:
                 "list": True,
             }
         )
+        if found["national"]["lists"][name]["count"] <= PER_PAGE:
+            continue  # a rare name's search can be one page: it has no deep page
         listed.append(
             {
                 "name": f"{name}, deep page",
@@ -486,6 +493,17 @@ def pages(found: dict, stylesheet: str | None) -> list[dict]:
                 "list": True,
             }
         )
+    # The name column sorted the other way: the same index, read backwards.
+    listed.append(
+        {
+            "name": "members by name descending",
+            "level": "national",
+            "user": "national",
+            "url": "/members/?sort=-full_name",
+            "load": 1,
+            "list": True,
+        }
+    )
     listed.append(
         {
             "name": "members, first page",

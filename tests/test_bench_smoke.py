@@ -27,6 +27,10 @@ LISTS = {
     ("members filtered, first page", "national"),
     ("members filtered, deep page", "national"),
     ("members, first page", "zone"),
+    ("members search nguyen, first page", "national"),
+    ("members search nguyen, deep page", "national"),
+    ("members search ly, first page", "national"),
+    ("members by name descending", "national"),
 }
 
 
