@@ -351,3 +351,33 @@ def test_an_iso_date_is_read_as_that_day_and_1975_is_two_clicks_away(page_as, po
     page.select_option(f"{calendar} .flatpickr-monthDropdown-months", "5")  # June
     page.click(f"{calendar} .flatpickr-day:not(.prevMonthDay):not(.nextMonthDay) >> text='15'")
     assert page.input_value("#id_birth_date") == "15/06/1975"
+
+
+def shown_names(page) -> list[str]:
+    return [
+        cell.inner_text().strip() for cell in page.locator("table tbody tr td:first-child").all()
+    ]
+
+
+def test_a_clerk_types_a_name_without_diacritics_and_sees_vietnamese_order(page_as, portal):
+    from config.names import fold, sort_key
+
+    page = page_as("canbo")
+    page.goto(f"{portal}/members/")
+    page.fill("#id_q", "nguyen")
+    page.locator("#id_q").press("Enter")
+    page.wait_for_url("**q=nguyen**")
+    names = shown_names(page)
+    assert names and all(name.startswith("Nguyễn") for name in names), names
+    assert names == sorted(names, key=sort_key)
+    # The name column's header turns the order round: given names from the end of the alphabet.
+    page.locator("table thead th a").first.click()
+    page.wait_for_url("**sort=-full_name**")
+    backwards = shown_names(page)
+    assert backwards == sorted(backwards, key=sort_key, reverse=True)
+    assert all(fold(name).startswith("nguyen") for name in backwards)
+    # "dang" finds Đặng, which the old order put after Vũ.
+    page.fill("#id_q", "dang")
+    page.locator("#id_q").press("Enter")
+    page.wait_for_url("**q=dang**")
+    assert shown_names(page) and all(n.startswith("Đặng") for n in shown_names(page))
