@@ -6,7 +6,7 @@ from django.db.models.lookups import StartsWith
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from config.filters import IdChoiceFilter
+from config.filters import IdChoiceFilter, YesNoFilter
 from config.pagination import NameKey
 from members.models import ACTIVE_STATUSES, Candidate, Gender, Member, Status
 from organizations.models import Enterprise, PartyOrganization
@@ -138,7 +138,7 @@ class CandidateFilterSet(django_filters.FilterSet):
     verification = django_filters.ChoiceFilter(
         choices=Candidate.Verification.choices, label=_("Background verification")
     )
-    admitted = django_filters.BooleanFilter(
+    admitted = YesNoFilter(
         field_name="member", lookup_expr="isnull", exclude=True, label=_("Admitted")
     )
 
