@@ -4,7 +4,7 @@ from django.db.models import Case, Exists, Q, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from config.filters import IdChoiceFilter
+from config.filters import IdChoiceFilter, YesNoFilter
 from config.names import LAST, fold
 from members.models import ACTIVE_STATUSES, Candidate, Gender, Member, Status
 from organizations.models import Enterprise, PartyOrganization
@@ -132,7 +132,7 @@ class CandidateFilterSet(django_filters.FilterSet):
     verification = django_filters.ChoiceFilter(
         choices=Candidate.Verification.choices, label=_("Background verification")
     )
-    admitted = django_filters.BooleanFilter(
+    admitted = YesNoFilter(
         field_name="member", lookup_expr="isnull", exclude=True, label=_("Admitted")
     )
 

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from config.filters import YesNoFilter
 from config.names import search_names
 from organizations.models import Enterprise, PartyOrganization
 
@@ -8,7 +9,7 @@ from organizations.models import Enterprise, PartyOrganization
 class PartyOrganizationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=PartyOrganization.Kind.choices, label=_("Kind"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = PartyOrganization
@@ -23,7 +24,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     ownership = django_filters.ChoiceFilter(
         choices=Enterprise.Ownership.choices, label=_("Ownership")
     )
-    has_party_organization = django_filters.BooleanFilter(label=_("Has a Party organization"))
+    has_party_organization = YesNoFilter(label=_("Has a Party organization"))
 
     class Meta:
         model = Enterprise
