@@ -99,8 +99,8 @@ class NameKeyField(models.CharField):
     """A key of another text field (`source`), kept by the row's every save: `kind` "search"
     (see `fold`) or "sort" (see `sort_key`). Compared byte by byte on both databases.
 
-    Writers that bypass the ORM (the imports' COPY, the national data set) compute it with
-    `KEYS[kind]` themselves.
+    Writers that bypass the ORM (the imports' COPY, the national data set) compute both keys
+    with `name_keys` themselves.
     """
 
     def __init__(self, *args, source: str = "full_name", kind: str = "search", **kwargs):
@@ -140,21 +140,21 @@ def keys_for(update_fields) -> list[str]:
     return [key for source in update_fields for key in KEY_FIELDS.get(source, ())]
 
 
-# Vietnamese letters with marks, and the plain letter each folds to: the SQL of `Folded`.
-_MARKED = "".join(
-    sorted(
-        {
+@functools.cache
+def _translation() -> tuple[str, str]:
+    """The Vietnamese letters with marks, and the plain letter each folds to: the SQL of
+    `Folded`. Worked out from `fold` on first use (some 30 ms), not at every start-up."""
+    marked = "".join(
+        sorted(
             character
-            for code in range(0xC0, 0x1EFA)
-            for character in [chr(code)]
+            for character in map(chr, range(0xC0, 0x1EFA))
             if character.isalpha()
             and fold(character) != character.lower()
             and fold(character).isascii()
             and len(fold(character)) == 1
-        }
+        )
     )
-)
-_PLAIN = "".join(fold(character) for character in _MARKED)
+    return marked, "".join(fold(character) for character in marked)
 
 
 class Folded(Func):
@@ -166,8 +166,9 @@ class Folded(Func):
     output_field = models.CharField()
 
     def as_postgresql(self, compiler, connection, **extra_context):
+        marked, plain = _translation()
         translated = Func(
-            *self.source_expressions, Value(_MARKED), Value(_PLAIN), function="translate"
+            *self.source_expressions, Value(marked), Value(plain), function="translate"
         )
         return Lower(translated).as_sql(compiler, connection, **extra_context)
 
